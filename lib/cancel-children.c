@@ -1,0 +1,1 @@
+/* cancel-children.c: being written */

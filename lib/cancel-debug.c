@@ -1,0 +1,1 @@
+/* cancel-debug.c: being written */

@@ -1,0 +1,1 @@
+/* cancel-dispatch.c: being written */

@@ -1,0 +1,126 @@
+/* cancel-enums.h: reasons, statuses and errors
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(CANCEL_INSIDE) && !defined(CANCEL_COMPILATION)
+# error "Only <cancelable.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "cancel-version-macros.h"
+
+G_BEGIN_DECLS
+
+/**
+ * CancelReason:
+ * @CANCEL_REASON_NONE: the scope has not been cancelled
+ * @CANCEL_REASON_MANUAL: cancelled by a direct call, by the user, or by a
+ *   plain g_cancellable_cancel() from code that knows nothing of scopes
+ * @CANCEL_REASON_TIMEOUT: its own timeout or deadline passed
+ * @CANCEL_REASON_SIGNAL: a UNIX signal was received
+ * @CANCEL_REASON_CONDITION: a polled condition became true
+ * @CANCEL_REASON_PARENT: an ancestor or a linked cancellable was cancelled;
+ *   [property@Cancel.Scope:origin-reason] tells why that one was
+ * @CANCEL_REASON_ERROR: a failure elsewhere made the work pointless
+ *
+ * Why a [class@Cancel.Scope] was cancelled.
+ */
+typedef enum
+{
+  CANCEL_REASON_NONE,
+  CANCEL_REASON_MANUAL,
+  CANCEL_REASON_TIMEOUT,
+  CANCEL_REASON_SIGNAL,
+  CANCEL_REASON_CONDITION,
+  CANCEL_REASON_PARENT,
+  CANCEL_REASON_ERROR,
+} CancelReason;
+
+/**
+ * CancelStatus:
+ * @CANCEL_STATUS_PENDING: made, not begun
+ * @CANCEL_STATUS_RUNNING: begun, not ended
+ * @CANCEL_STATUS_SHIELDED: begun, not ended, and shielded from its ancestors
+ * @CANCEL_STATUS_COMPLETED: ended without error and without cancellation
+ * @CANCEL_STATUS_CANCELLED: ended after being cancelled for a reason other
+ *   than %CANCEL_REASON_TIMEOUT
+ * @CANCEL_STATUS_TIMED_OUT: ended after its own deadline passed
+ * @CANCEL_STATUS_FAILED: ended with an error that is not the cancellation
+ *
+ * Where a [class@Cancel.Scope] is in its lifecycle. The last four are final.
+ */
+typedef enum
+{
+  CANCEL_STATUS_PENDING,
+  CANCEL_STATUS_RUNNING,
+  CANCEL_STATUS_SHIELDED,
+  CANCEL_STATUS_COMPLETED,
+  CANCEL_STATUS_CANCELLED,
+  CANCEL_STATUS_TIMED_OUT,
+  CANCEL_STATUS_FAILED,
+} CancelStatus;
+
+/**
+ * CANCEL_N_STATUSES:
+ *
+ * The number of values of [enum@Cancel.Status], for arrays indexed by status.
+ */
+#define CANCEL_N_STATUSES 7
+
+/**
+ * CancelError:
+ * @CANCEL_ERROR_INVALID_TIMEOUT: a timeout or deadline was zero, negative,
+ *   not finite, or too large
+ * @CANCEL_ERROR_INVALID_SIGNAL: a UNIX signal GLib cannot watch
+ * @CANCEL_ERROR_INVALID_INTERVAL: a polling interval was not positive and finite
+ * @CANCEL_ERROR_NO_SOURCES: a combination of sources was given no members
+ * @CANCEL_ERROR_INVALID_STATE: the scope is not in a state that allows the call
+ *
+ * Errors for values that come from outside the program (user input,
+ * configuration) and are rejected without changing anything.
+ */
+typedef enum
+{
+  CANCEL_ERROR_INVALID_TIMEOUT,
+  CANCEL_ERROR_INVALID_SIGNAL,
+  CANCEL_ERROR_INVALID_INTERVAL,
+  CANCEL_ERROR_NO_SOURCES,
+  CANCEL_ERROR_INVALID_STATE,
+} CancelError;
+
+/**
+ * CANCEL_ERROR:
+ *
+ * The error domain of [enum@Cancel.Error].
+ */
+#define CANCEL_ERROR (cancel_error_quark ())
+
+#define CANCEL_TYPE_REASON (cancel_reason_get_type ())
+#define CANCEL_TYPE_STATUS (cancel_status_get_type ())
+#define CANCEL_TYPE_ERROR  (cancel_error_get_type ())
+
+CANCEL_AVAILABLE_IN_ALL
+GType        cancel_reason_get_type          (void) G_GNUC_CONST;
+CANCEL_AVAILABLE_IN_ALL
+GType        cancel_status_get_type          (void) G_GNUC_CONST;
+CANCEL_AVAILABLE_IN_ALL
+GType        cancel_error_get_type           (void) G_GNUC_CONST;
+CANCEL_AVAILABLE_IN_ALL
+GQuark       cancel_error_quark              (void);
+
+CANCEL_AVAILABLE_IN_ALL
+const char  *cancel_reason_to_string         (CancelReason reason);
+CANCEL_AVAILABLE_IN_ALL
+const char  *cancel_reason_get_display_name  (CancelReason reason);
+CANCEL_AVAILABLE_IN_ALL
+const char  *cancel_status_to_string         (CancelStatus status);
+CANCEL_AVAILABLE_IN_ALL
+const char  *cancel_status_get_display_name  (CancelStatus status);
+CANCEL_AVAILABLE_IN_ALL
+gboolean     cancel_status_is_final          (CancelStatus status);
+
+G_END_DECLS

@@ -1,0 +1,1 @@
+/* cancel-registry.c: being written */

@@ -1,0 +1,1 @@
+/* cancel-source.c: being written */

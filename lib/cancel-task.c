@@ -1,0 +1,1 @@
+/* cancel-task.c: being written */

@@ -1,0 +1,1 @@
+/* cancel-worker.c: being written */
