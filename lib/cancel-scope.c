@@ -1,1 +1,2312 @@
-/* cancel-scope.c: being written */
+/* cancel-scope.c: a GCancellable with a reason, a parent and a lifecycle
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "cancel-children-private.h"
+#include "cancel-debug-private.h"
+#include "cancel-dispatch-private.h"
+#include "cancel-i18n-private.h"
+#include "cancel-lock-private.h"
+#include "cancel-registry-private.h"
+#include "cancel-scope-private.h"
+#include "cancel-source-private.h"
+#include "cancel-worker-private.h"
+
+/**
+ * CancelScope:
+ *
+ * A [class@Gio.Cancellable] that knows why it was cancelled, belongs to a
+ * tree of scopes, can have a deadline, and records the lifecycle of the
+ * operation it guards.
+ *
+ * A scope is a `GCancellable`: pass it to any GIO call. On top of that:
+ *
+ * - [method@Cancel.Scope.cancel] records a [enum@Cancel.Reason] and a message
+ *   before the cancellable's flag flips; the first reason wins.
+ * - Cancelling a scope cancels its live descendants with
+ *   %CANCEL_REASON_PARENT, except shielded ones
+ *   ([property@Cancel.Scope:shielded]). Propagation is iterative: a chain
+ *   a million scopes deep does not grow the stack.
+ * - [method@Cancel.Scope.set_timeout] and [method@Cancel.Scope.set_deadline]
+ *   cancel it with %CANCEL_REASON_TIMEOUT from the library's worker thread,
+ *   whether or not any main loop runs.
+ * - [method@Cancel.Scope.begin] and [method@Cancel.Scope.end] bracket the
+ *   operation; the final [property@Cancel.Scope:status] follows from the
+ *   cancellation and the error it ended with. Begun scopes are listed by a
+ *   [class@Cancel.Registry].
+ *
+ * ## Threads
+ *
+ * Every method may be called from any thread. The signals
+ * [signal@Cancel.Scope::started], [signal@Cancel.Scope::finished],
+ * [signal@Cancel.Scope::progress] and every `notify` of a scope are emitted
+ * on its owner context ([method@Cancel.Scope.get_context], the thread-default
+ * main context when it was made), in a later iteration of that context,
+ * whichever thread caused the change. [signal@Gio.Cancellable::cancelled]
+ * keeps GLib's behaviour: it is emitted synchronously in the thread that
+ * cancels.
+ *
+ * ## Block-scoped use
+ *
+ * ```c
+ * g_autoptr(CancelScope) scope = cancel_scope_new ("Save document");
+ * g_auto(CancelScopeGuard) guard = cancel_scope_enter (scope);
+ * ok = save_document (doc, G_CANCELLABLE (scope), &error);
+ * ```
+ */
+
+/* Bits of work waiting for the owner context. */
+enum {
+  CHANGE_STARTED          = 1 << 0,
+  CHANGE_FINISHED         = 1 << 1,
+  CHANGE_PROGRESS         = 1 << 2,
+  CHANGE_STATUS           = 1 << 3,
+  CHANGE_REASON           = 1 << 4,
+  CHANGE_MESSAGE          = 1 << 5,
+  CHANGE_ORIGIN_REASON    = 1 << 6,
+  CHANGE_DEADLINE         = 1 << 7,
+  CHANGE_SHIELDED         = 1 << 8,
+  CHANGE_PROGRESS_VALUE   = 1 << 9,
+  CHANGE_PROGRESS_MESSAGE = 1 << 10,
+  CHANGE_START_TIME       = 1 << 11,
+  CHANGE_END_TIME         = 1 << 12,
+  CHANGE_ERROR            = 1 << 13,
+  CHANGE_PARENT           = 1 << 14,
+  CHANGE_CANCEL_TIME      = 1 << 15,
+};
+
+#define CHANGES_CANCELLED (CHANGE_REASON | CHANGE_MESSAGE | CHANGE_ORIGIN_REASON | CHANGE_CANCEL_TIME)
+
+struct _CancelScope
+{
+  GCancellable    parent_instance;
+
+  CancelMutex     lock;
+  guint64         id;
+  char           *name;
+  GMainContext   *context;
+  CancelRegistry *registry;
+
+  /* Guarded by tree_lock. A child points to its parent without a
+   * reference and sits in the parent's intrusive list while it is live. */
+  CancelScope    *parent;
+  CancelScope    *first_child;
+  CancelScope    *prev_sibling;
+  CancelScope    *next_sibling;
+  CancelChildren *children;
+
+  /* Guarded by lock. */
+  char           *message;
+  char           *progress_message;
+  GError         *error;
+  CancelTimer    *timer;
+  GPtrArray      *sources;
+  double          progress;
+  gint64          own_deadline;
+  gint64          timeout_duration;
+  gint64          start_time;
+  gint64          end_time;
+  gint64          cancel_time;
+  guint           status : 4;
+  guint           reason : 4;
+  guint           origin : 4;
+  guint           shielded : 1;
+  guint           cancel_requested : 1;
+  guint           registry_set : 1;
+
+  /* CHANGE_* bits queued for the owner context; atomic. */
+  int             pending_changes;
+};
+
+G_DEFINE_FINAL_TYPE (CancelScope, cancel_scope, G_TYPE_CANCELLABLE)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_PARENT,
+  PROP_CHILDREN,
+  PROP_STATUS,
+  PROP_REASON,
+  PROP_ORIGIN_REASON,
+  PROP_MESSAGE,
+  PROP_CANCEL_TIME,
+  PROP_DEADLINE,
+  PROP_SHIELDED,
+  PROP_PROGRESS,
+  PROP_PROGRESS_MESSAGE,
+  PROP_START_TIME,
+  PROP_END_TIME,
+  PROP_ERROR,
+  PROP_REGISTRY,
+  N_PROPS
+};
+
+enum {
+  STARTED,
+  FINISHED,
+  PROGRESS,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+static guint notify_signal_id;
+
+static CancelMutex tree_lock = CANCEL_MUTEX_INIT;
+static guint64 last_id;
+
+/* Each thread drains the cancellations it started from a work list, so
+ * nested ::cancelled emissions never recurse past one level. */
+typedef struct
+{
+  GPtrArray *pending;
+  gboolean   draining;
+} Cascade;
+
+static void
+cascade_free (gpointer data)
+{
+  Cascade *cascade = data;
+
+  g_ptr_array_unref (cascade->pending);
+  g_free (cascade);
+}
+
+static GPrivate cascade_key = G_PRIVATE_INIT (cascade_free);
+static GPrivate current_key = G_PRIVATE_INIT ((GDestroyNotify) g_ptr_array_unref);
+
+static Cascade *
+cascade_get (void)
+{
+  Cascade *cascade = g_private_get (&cascade_key);
+
+  if (G_UNLIKELY (cascade == NULL))
+    {
+      cascade = g_new0 (Cascade, 1);
+      cascade->pending = g_ptr_array_new ();
+      g_private_set (&cascade_key, cascade);
+    }
+
+  return cascade;
+}
+
+static inline gboolean
+status_is_live (CancelStatus status)
+{
+  return status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Notifications on the owner context                                  */
+
+static const struct {
+  guint change;
+  guint prop;
+} change_props[] = {
+  { CHANGE_STATUS, PROP_STATUS },
+  { CHANGE_REASON, PROP_REASON },
+  { CHANGE_ORIGIN_REASON, PROP_ORIGIN_REASON },
+  { CHANGE_MESSAGE, PROP_MESSAGE },
+  { CHANGE_CANCEL_TIME, PROP_CANCEL_TIME },
+  { CHANGE_DEADLINE, PROP_DEADLINE },
+  { CHANGE_SHIELDED, PROP_SHIELDED },
+  { CHANGE_PROGRESS_VALUE, PROP_PROGRESS },
+  { CHANGE_PROGRESS_MESSAGE, PROP_PROGRESS_MESSAGE },
+  { CHANGE_START_TIME, PROP_START_TIME },
+  { CHANGE_END_TIME, PROP_END_TIME },
+  { CHANGE_ERROR, PROP_ERROR },
+  { CHANGE_PARENT, PROP_PARENT },
+};
+
+static void
+cancel_scope_flush_changes (gpointer data)
+{
+  CancelScope *self = data;
+  guint changes = (guint) g_atomic_int_and (&self->pending_changes, 0);
+
+  if (changes & CHANGE_STARTED)
+    g_signal_emit (self, signals[STARTED], 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (change_props); i++)
+    if (changes & change_props[i].change)
+      g_object_notify_by_pspec (G_OBJECT (self), properties[change_props[i].prop]);
+
+  if (changes & CHANGE_PROGRESS)
+    {
+      g_autofree char *message = NULL;
+      double fraction;
+
+      cancel_mutex_lock (&self->lock);
+      fraction = self->progress;
+      message = g_strdup (self->progress_message);
+      cancel_mutex_unlock (&self->lock);
+
+      g_signal_emit (self, signals[PROGRESS], 0, fraction, message);
+    }
+
+  if (changes & CHANGE_FINISHED)
+    g_signal_emit (self, signals[FINISHED], 0, cancel_scope_get_status (self));
+}
+
+/* Nobody listening means nothing to queue: a program that runs no main
+ * loop must not pile up notifications for scopes nobody watches. */
+static gboolean
+cancel_scope_is_watched (CancelScope *self)
+{
+  return g_signal_has_handler_pending (self, notify_signal_id, 0, TRUE) ||
+         g_signal_has_handler_pending (self, signals[FINISHED], 0, TRUE) ||
+         g_signal_has_handler_pending (self, signals[STARTED], 0, TRUE) ||
+         g_signal_has_handler_pending (self, signals[PROGRESS], 0, TRUE);
+}
+
+static void
+cancel_scope_queue_changes (CancelScope *self,
+                            guint        changes)
+{
+  if (!cancel_scope_is_watched (self))
+    return;
+
+  if (g_atomic_int_or (&self->pending_changes, changes) == 0)
+    _cancel_dispatch (self->context, self, cancel_scope_flush_changes);
+}
+
+/* ------------------------------------------------------------------ */
+/* The tree                                                            */
+
+static void
+tree_link_locked (CancelScope *self,
+                  CancelScope *parent)
+{
+  g_assert (self->parent == NULL);
+
+  self->parent = parent;
+  self->prev_sibling = NULL;
+  self->next_sibling = parent->first_child;
+  if (parent->first_child != NULL)
+    parent->first_child->prev_sibling = self;
+  parent->first_child = self;
+
+  if (parent->children != NULL)
+    _cancel_children_add (parent->children, self);
+}
+
+static void
+tree_unlink_locked (CancelScope *self)
+{
+  CancelScope *parent = self->parent;
+
+  if (parent == NULL)
+    return;
+
+  if (self->prev_sibling != NULL)
+    self->prev_sibling->next_sibling = self->next_sibling;
+  else
+    parent->first_child = self->next_sibling;
+  if (self->next_sibling != NULL)
+    self->next_sibling->prev_sibling = self->prev_sibling;
+
+  self->prev_sibling = NULL;
+  self->next_sibling = NULL;
+  self->parent = NULL;
+
+  if (parent->children != NULL)
+    _cancel_children_remove (parent->children, self);
+}
+
+static gboolean
+tree_is_ancestor_locked (CancelScope *ancestor,
+                         CancelScope *scope)
+{
+  for (CancelScope *iter = scope; iter != NULL; iter = iter->parent)
+    if (iter == ancestor)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages and errors                                                 */
+
+static char *
+describe_scope (CancelScope *self)
+{
+  if (self->name != NULL)
+    return g_strdup_printf ("“%s”", self->name);
+
+  return g_strdup_printf ("#%" G_GUINT64_FORMAT, self->id);
+}
+
+static char *
+format_duration (gint64 usec)
+{
+  return g_strdup_printf ("%g s", (double) usec / G_USEC_PER_SEC);
+}
+
+/* Must be called with self->lock held. */
+static GError *
+cancel_scope_make_error_locked (CancelScope *self)
+{
+  g_autofree char *who = describe_scope (self);
+  CancelReason reason = self->reason != CANCEL_REASON_NONE ? self->reason : CANCEL_REASON_MANUAL;
+  const char *message = self->message != NULL ? self->message : _("Cancelled");
+
+  _cancel_i18n_init ();
+
+  if (reason == CANCEL_REASON_TIMEOUT)
+    return g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                        _("Operation %s timed out: %s"), who, message);
+
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                      _("Operation %s was cancelled (%s): %s"),
+                      who, cancel_reason_get_display_name (reason), message);
+}
+
+/* ------------------------------------------------------------------ */
+/* Cancellation                                                        */
+
+/* Records why, under self->lock, before the flag flips (rule 6).
+ * Returns FALSE if the scope was already cancelled or ended. */
+static gboolean
+cancel_scope_mark_cancelled_locked (CancelScope  *self,
+                                    CancelReason  reason,
+                                    CancelReason  origin,
+                                    char         *message)
+{
+  if (self->cancel_requested ||
+      cancel_status_is_final (self->status) ||
+      g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+    {
+      g_free (message);
+      return FALSE;
+    }
+
+  self->cancel_requested = TRUE;
+  self->reason = reason;
+  self->origin = origin;
+  self->message = message;
+  self->cancel_time = g_get_monotonic_time ();
+
+  return TRUE;
+}
+
+static void
+cancel_scope_flip (CancelScope *self)
+{
+  Cascade *cascade = cascade_get ();
+
+  /* Inside a cascade on this thread the flag flips when the outermost
+   * emission gets to it: the stack stays flat. */
+  if (cascade->draining)
+    g_ptr_array_add (cascade->pending, g_object_ref (self));
+  else
+    g_cancellable_cancel (G_CANCELLABLE (self));
+}
+
+gboolean
+_cancel_scope_cancel_full (CancelScope  *self,
+                           CancelReason  reason,
+                           CancelReason  origin,
+                           const char   *message)
+{
+  gboolean cancelled;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
+  g_return_val_if_fail (reason > CANCEL_REASON_NONE && reason <= CANCEL_REASON_ERROR, FALSE);
+  g_return_val_if_fail (origin > CANCEL_REASON_NONE && origin <= CANCEL_REASON_ERROR, FALSE);
+
+  _cancel_i18n_init ();
+
+  cancel_mutex_lock (&self->lock);
+  cancelled = cancel_scope_mark_cancelled_locked (self, reason, origin,
+                                                  g_strdup (message != NULL ? message : _("Cancelled")));
+  cancel_mutex_unlock (&self->lock);
+
+  if (!cancelled)
+    return FALSE;
+
+  CANCEL_DEBUG_SCOPE (self, reason, "Cancelled: %s", self->message);
+  cancel_scope_queue_changes (self, CHANGES_CANCELLED);
+  cancel_scope_flip (self);
+
+  return TRUE;
+}
+
+/**
+ * cancel_scope_cancel:
+ * @self: a scope
+ * @reason: why; not %CANCEL_REASON_NONE
+ * @message: (nullable): a human-readable explanation
+ *
+ * Cancels @self and its unshielded live descendants.
+ *
+ * Callable from any thread. The reason and message are recorded before the
+ * cancellable's flag flips, so any thread that sees @self cancelled also
+ * sees why. Only the first cancellation counts: later calls return %FALSE
+ * and change nothing, as does cancelling a scope that already ended.
+ *
+ * [signal@Gio.Cancellable::cancelled] is emitted in the calling thread;
+ * when called from inside such an emission, the flag of @self flips once
+ * the outermost emission on this thread has finished its own work.
+ *
+ * Returns: %TRUE if this call cancelled @self
+ */
+gboolean
+cancel_scope_cancel (CancelScope  *self,
+                     CancelReason  reason,
+                     const char   *message)
+{
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
+  g_return_val_if_fail (reason > CANCEL_REASON_NONE && reason <= CANCEL_REASON_ERROR, FALSE);
+
+  return _cancel_scope_cancel_full (self, reason, reason, message);
+}
+
+/* The class handler of ::cancelled: runs in the cancelling thread after
+ * the handlers connected by users, for every cancellation of the scope,
+ * including a plain g_cancellable_cancel(). */
+static void
+cancel_scope_cancelled (GCancellable *cancellable)
+{
+  CancelScope *self = CANCEL_SCOPE (cancellable);
+  Cascade *cascade = cascade_get ();
+  CancelTimer *timer;
+  gboolean third_party = FALSE;
+
+  cancel_mutex_lock (&self->lock);
+  if (!self->cancel_requested && !cancel_status_is_final (self->status))
+    {
+      /* Somebody called g_cancellable_cancel() directly. */
+      self->cancel_requested = TRUE;
+      self->reason = CANCEL_REASON_MANUAL;
+      self->origin = CANCEL_REASON_MANUAL;
+      self->message = g_strdup (_("Cancelled"));
+      self->cancel_time = g_get_monotonic_time ();
+      third_party = TRUE;
+    }
+  timer = g_steal_pointer (&self->timer);
+  cancel_mutex_unlock (&self->lock);
+
+  if (timer != NULL)
+    _cancel_timer_stop (timer);
+
+  if (third_party)
+    {
+      CANCEL_DEBUG_SCOPE (self, CANCEL_REASON_MANUAL, "Cancelled through GCancellable");
+      cancel_scope_queue_changes (self, CHANGES_CANCELLED);
+    }
+
+  cancel_mutex_lock (&tree_lock);
+  if (self->first_child != NULL)
+    {
+      g_autofree char *who = describe_scope (self);
+      g_autofree char *child_message = NULL;
+      CancelReason origin;
+
+      cancel_mutex_lock (&self->lock);
+      origin = self->origin != CANCEL_REASON_NONE ? self->origin : CANCEL_REASON_MANUAL;
+      if (self->reason == CANCEL_REASON_TIMEOUT)
+        child_message = g_strdup_printf (_("Parent %s timed out"), who);
+      else
+        child_message = g_strdup_printf (_("Parent %s was cancelled"), who);
+      cancel_mutex_unlock (&self->lock);
+
+      for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
+        {
+          gboolean marked;
+
+          cancel_mutex_lock (&child->lock);
+          marked = !child->shielded &&
+                   cancel_scope_mark_cancelled_locked (child, CANCEL_REASON_PARENT, origin,
+                                                       g_strdup (child_message));
+          cancel_mutex_unlock (&child->lock);
+
+          /* Linked children are never below a reference count of one:
+           * they unlink in dispose. */
+          if (marked)
+            g_ptr_array_add (cascade->pending, g_object_ref (child));
+        }
+    }
+  cancel_mutex_unlock (&tree_lock);
+
+  if (cascade->draining)
+    return;
+
+  cascade->draining = TRUE;
+  while (cascade->pending->len > 0)
+    {
+      CancelScope *next = g_ptr_array_steal_index_fast (cascade->pending,
+                                                        cascade->pending->len - 1);
+
+      cancel_scope_queue_changes (next, CHANGES_CANCELLED);
+      g_cancellable_cancel (G_CANCELLABLE (next));
+      g_object_unref (next);
+    }
+  cascade->draining = FALSE;
+}
+
+/**
+ * cancel_scope_get_reason:
+ * @self: a scope
+ *
+ * Why @self was cancelled. Thread-safe. A scope whose cancellable flag was
+ * flipped by a plain g_cancellable_cancel() reports %CANCEL_REASON_MANUAL.
+ *
+ * Returns: the reason, or %CANCEL_REASON_NONE if it was not cancelled
+ */
+CancelReason
+cancel_scope_get_reason (CancelScope *self)
+{
+  CancelReason reason;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_REASON_NONE);
+
+  cancel_mutex_lock (&self->lock);
+  reason = self->reason;
+  cancel_mutex_unlock (&self->lock);
+
+  /* The window between a third-party flip and our class handler. */
+  if (reason == CANCEL_REASON_NONE && g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+    reason = CANCEL_REASON_MANUAL;
+
+  return reason;
+}
+
+/**
+ * cancel_scope_get_origin_reason:
+ * @self: a scope
+ *
+ * The reason at the root of the cascade that cancelled @self: for a child
+ * of a timed-out parent, [method@Cancel.Scope.get_reason] says
+ * %CANCEL_REASON_PARENT and this says %CANCEL_REASON_TIMEOUT. For a scope
+ * cancelled directly it equals the reason. Thread-safe.
+ *
+ * Returns: the origin reason, or %CANCEL_REASON_NONE
+ */
+CancelReason
+cancel_scope_get_origin_reason (CancelScope *self)
+{
+  CancelReason origin;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_REASON_NONE);
+
+  cancel_mutex_lock (&self->lock);
+  origin = self->origin;
+  cancel_mutex_unlock (&self->lock);
+
+  if (origin == CANCEL_REASON_NONE && g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+    origin = CANCEL_REASON_MANUAL;
+
+  return origin;
+}
+
+/**
+ * cancel_scope_get_message:
+ * @self: a scope
+ *
+ * The message given with the cancellation that won. It never changes once
+ * set, so the string stays valid as long as @self. Thread-safe.
+ *
+ * Returns: (nullable): the message, or %NULL if not cancelled
+ */
+const char *
+cancel_scope_get_message (CancelScope *self)
+{
+  const char *message;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  cancel_mutex_lock (&self->lock);
+  message = self->message;
+  cancel_mutex_unlock (&self->lock);
+
+  return message;
+}
+
+/**
+ * cancel_scope_get_cancel_time:
+ * @self: a scope
+ *
+ * When the cancellation that won was requested, in monotonic µs
+ * (g_get_monotonic_time()). Thread-safe.
+ *
+ * Returns: the time, or 0 if @self was not cancelled
+ */
+gint64
+cancel_scope_get_cancel_time (CancelScope *self)
+{
+  gint64 time;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), 0);
+
+  cancel_mutex_lock (&self->lock);
+  time = self->cancel_time;
+  cancel_mutex_unlock (&self->lock);
+
+  return time;
+}
+
+/**
+ * cancel_scope_set_error_if_cancelled:
+ * @self: a scope
+ * @error: return location for the cancellation error
+ *
+ * Like g_cancellable_set_error_if_cancelled(), with a message that names
+ * the operation and the reason. The error is %G_IO_ERROR_CANCELLED, or
+ * %G_IO_ERROR_TIMED_OUT when the reason is %CANCEL_REASON_TIMEOUT, so
+ * callers that test `g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED)`
+ * keep working for every other reason. Thread-safe.
+ *
+ * Returns: %TRUE if @self is cancelled and @error was set
+ */
+gboolean
+cancel_scope_set_error_if_cancelled (CancelScope  *self,
+                                     GError      **error)
+{
+  GError *local;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+    return FALSE;
+
+  cancel_mutex_lock (&self->lock);
+  local = cancel_scope_make_error_locked (self);
+  cancel_mutex_unlock (&self->lock);
+
+  g_propagate_error (error, local);
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deadlines                                                           */
+
+static void
+cancel_scope_deadline_fired (gpointer data)
+{
+  CancelScope *self = data;
+  g_autofree char *duration = NULL;
+  g_autofree char *message = NULL;
+  gint64 usec;
+
+  cancel_mutex_lock (&self->lock);
+  usec = self->timeout_duration;
+  cancel_mutex_unlock (&self->lock);
+
+  duration = format_duration (usec);
+  message = g_strdup_printf (_("Timed out after %s"), duration);
+  _cancel_scope_cancel_full (self, CANCEL_REASON_TIMEOUT, CANCEL_REASON_TIMEOUT, message);
+}
+
+/* Must be called with self->lock held; arms or moves the timer. */
+static void
+cancel_scope_arm_locked (CancelScope *self)
+{
+  if (self->cancel_requested || g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+    return;
+
+  if (self->timer == NULL ||
+      !_cancel_timer_reschedule (self->timer, self->own_deadline))
+    {
+      if (self->timer != NULL)
+        return;  /* fired: the cancellation is on its way */
+
+      /* The armed timer holds the scope; disarmed on cancel and end. */
+      self->timer = _cancel_timer_start (self->own_deadline,
+                                         cancel_scope_deadline_fired,
+                                         g_object_ref (self),
+                                         g_object_unref);
+    }
+}
+
+static gboolean
+check_timeout (double   seconds,
+               GError **error)
+{
+  /* Beyond ~100 years, µs arithmetic on the monotonic clock would lose meaning. */
+  if (!isfinite (seconds) || seconds <= 0 || seconds > 100.0 * 365 * 24 * 3600)
+    {
+      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_TIMEOUT,
+                   _("Invalid timeout %g s: it must be a positive, finite number of seconds"),
+                   seconds);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+cancel_scope_set_deadline_internal (CancelScope  *self,
+                                    gint64        deadline,
+                                    gint64        duration,
+                                    GError      **error)
+{
+  gboolean changed = FALSE;
+  gboolean ended;
+
+  cancel_mutex_lock (&self->lock);
+  ended = cancel_status_is_final (self->status);
+  if (!ended &&
+      (self->own_deadline == CANCEL_NO_DEADLINE || deadline < self->own_deadline))
+    {
+      self->own_deadline = deadline;
+      self->timeout_duration = duration;
+      cancel_scope_arm_locked (self);
+      changed = TRUE;
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  if (ended)
+    {
+      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
+                   _("The operation has ended; its deadline cannot change"));
+      return FALSE;
+    }
+
+  if (changed)
+    {
+      CANCEL_DEBUG_SCOPE (self, CANCEL_REASON_NONE, "Deadline in %" G_GINT64_FORMAT " µs",
+                          deadline - g_get_monotonic_time ());
+      cancel_scope_queue_changes (self, CHANGE_DEADLINE);
+    }
+
+  return TRUE;
+}
+
+/**
+ * cancel_scope_set_timeout:
+ * @self: a scope
+ * @seconds: how long from now, in seconds
+ * @error: return location for an error
+ *
+ * Cancels @self with %CANCEL_REASON_TIMEOUT and a message naming the
+ * duration @seconds from now, unless it already has an earlier deadline:
+ * the earliest deadline wins. Use [method@Cancel.Scope.postpone] to move
+ * it later.
+ *
+ * The timer runs on the library's worker thread: it fires whether or not
+ * any main loop runs, and before or after [method@Cancel.Scope.begin].
+ *
+ * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT if
+ *   @seconds is not a positive finite number, or
+ *   %CANCEL_ERROR_INVALID_STATE if @self ended. Nothing changes then.
+ */
+gboolean
+cancel_scope_set_timeout (CancelScope  *self,
+                          double        seconds,
+                          GError      **error)
+{
+  gint64 duration;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_timeout (seconds, error))
+    return FALSE;
+
+  duration = (gint64) (seconds * G_USEC_PER_SEC);
+  return cancel_scope_set_deadline_internal (self, g_get_monotonic_time () + duration,
+                                             duration, error);
+}
+
+/**
+ * cancel_scope_set_deadline:
+ * @self: a scope
+ * @deadline: the monotonic time (g_get_monotonic_time()) to cancel at, in µs
+ * @error: return location for an error
+ *
+ * Like [method@Cancel.Scope.set_timeout] with an absolute time. A deadline
+ * in the past fires at once.
+ *
+ * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT if
+ *   @deadline is not positive, or %CANCEL_ERROR_INVALID_STATE if @self ended
+ */
+gboolean
+cancel_scope_set_deadline (CancelScope  *self,
+                           gint64        deadline,
+                           GError      **error)
+{
+  gint64 now;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (deadline <= 0)
+    {
+      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_TIMEOUT,
+                   _("Invalid deadline %" G_GINT64_FORMAT ": it must be a positive monotonic time"),
+                   deadline);
+      return FALSE;
+    }
+
+  now = g_get_monotonic_time ();
+  return cancel_scope_set_deadline_internal (self, deadline, MAX (deadline - now, 0), error);
+}
+
+/**
+ * cancel_scope_postpone:
+ * @self: a scope
+ * @seconds: how much later, in seconds
+ * @error: return location for an error
+ *
+ * Moves the own deadline of @self later by @seconds. The message of an
+ * eventual timeout names the whole duration.
+ *
+ * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT for
+ *   an invalid @seconds, or %CANCEL_ERROR_INVALID_STATE if @self has no own
+ *   deadline, was cancelled, or ended
+ */
+gboolean
+cancel_scope_postpone (CancelScope  *self,
+                       double        seconds,
+                       GError      **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_timeout (seconds, error))
+    return FALSE;
+
+  cancel_mutex_lock (&self->lock);
+  ok = self->own_deadline != CANCEL_NO_DEADLINE &&
+       self->timer != NULL &&
+       !self->cancel_requested &&
+       !cancel_status_is_final (self->status);
+  if (ok)
+    {
+      gint64 extra = (gint64) (seconds * G_USEC_PER_SEC);
+
+      /* A timer that already fired cannot be recalled. */
+      ok = _cancel_timer_reschedule (self->timer, self->own_deadline + extra);
+      if (ok)
+        {
+          self->own_deadline += extra;
+          self->timeout_duration += extra;
+        }
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  if (!ok)
+    {
+      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
+                   _("There is no pending deadline to postpone"));
+      return FALSE;
+    }
+
+  cancel_scope_queue_changes (self, CHANGE_DEADLINE);
+
+  return TRUE;
+}
+
+/**
+ * cancel_scope_get_own_deadline:
+ * @self: a scope
+ *
+ * The deadline set on @self itself, ignoring its ancestors. Thread-safe.
+ *
+ * Returns: a monotonic time in µs, or %CANCEL_NO_DEADLINE
+ */
+gint64
+cancel_scope_get_own_deadline (CancelScope *self)
+{
+  gint64 deadline;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_NO_DEADLINE);
+
+  cancel_mutex_lock (&self->lock);
+  deadline = self->own_deadline;
+  cancel_mutex_unlock (&self->lock);
+
+  return deadline;
+}
+
+/**
+ * cancel_scope_get_deadline:
+ * @self: a scope
+ *
+ * The effective deadline of @self: the earliest own deadline of @self and
+ * of its ancestors, up to and including the nearest shielded one (a
+ * shielded scope is not cancelled by its ancestors, so their deadlines do
+ * not apply). Thread-safe.
+ *
+ * Returns: a monotonic time in µs, or %CANCEL_NO_DEADLINE
+ */
+gint64
+cancel_scope_get_deadline (CancelScope *self)
+{
+  gint64 earliest = CANCEL_NO_DEADLINE;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_NO_DEADLINE);
+
+  cancel_mutex_lock (&tree_lock);
+  for (CancelScope *iter = self; iter != NULL; iter = iter->parent)
+    {
+      gint64 deadline;
+      gboolean shielded;
+
+      cancel_mutex_lock (&iter->lock);
+      deadline = iter->own_deadline;
+      shielded = iter->shielded;
+      cancel_mutex_unlock (&iter->lock);
+
+      if (deadline != CANCEL_NO_DEADLINE &&
+          (earliest == CANCEL_NO_DEADLINE || deadline < earliest))
+        earliest = deadline;
+
+      if (shielded)
+        break;
+    }
+  cancel_mutex_unlock (&tree_lock);
+
+  return earliest;
+}
+
+/**
+ * cancel_scope_get_remaining:
+ * @self: a scope
+ *
+ * Time left until the effective deadline ([method@Cancel.Scope.get_deadline]).
+ * Thread-safe.
+ *
+ * Returns: µs left, 0 if the deadline passed, or %CANCEL_NO_DEADLINE (-1)
+ */
+gint64
+cancel_scope_get_remaining (CancelScope *self)
+{
+  gint64 deadline;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_NO_DEADLINE);
+
+  deadline = cancel_scope_get_deadline (self);
+  if (deadline == CANCEL_NO_DEADLINE)
+    return CANCEL_NO_DEADLINE;
+
+  return MAX (deadline - g_get_monotonic_time (), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle                                                           */
+
+/**
+ * cancel_scope_begin:
+ * @self: a pending scope
+ *
+ * Starts the operation: the status becomes %CANCEL_STATUS_RUNNING (or
+ * %CANCEL_STATUS_SHIELDED), the start time is recorded and the scope is
+ * listed by its registry ([method@Cancel.Scope.set_registry]). A scope that
+ * was cancelled before it began still begins; it will end cancelled.
+ *
+ * Beginning twice or after the end is a programmer error. Any thread;
+ * [signal@Cancel.Scope::started] follows on the owner context.
+ */
+void
+cancel_scope_begin (CancelScope *self)
+{
+  g_autoptr(CancelRegistry) registry = NULL;
+  gboolean pending;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+
+  cancel_mutex_lock (&self->lock);
+  pending = self->status == CANCEL_STATUS_PENDING;
+  if (pending)
+    {
+      self->status = self->shielded ? CANCEL_STATUS_SHIELDED : CANCEL_STATUS_RUNNING;
+      self->start_time = g_get_monotonic_time ();
+      if (!self->registry_set)
+        {
+          self->registry = g_object_ref (cancel_registry_get_default ());
+          self->registry_set = TRUE;
+        }
+      if (self->registry != NULL)
+        registry = g_object_ref (self->registry);
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  if (!pending)
+    {
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "status == CANCEL_STATUS_PENDING");
+      return;
+    }
+
+  if (registry != NULL)
+    _cancel_registry_track (registry, self);
+
+  CANCEL_DEBUG_SCOPE (self, CANCEL_REASON_NONE, "Started");
+  cancel_scope_queue_changes (self, CHANGE_STARTED | CHANGE_STATUS | CHANGE_START_TIME);
+}
+
+/**
+ * cancel_scope_end:
+ * @self: a running scope
+ * @error: (nullable): how the operation failed, or %NULL
+ *
+ * Ends the operation, records the end time and sets the final status once:
+ *
+ * - cancelled with %CANCEL_REASON_TIMEOUT: %CANCEL_STATUS_TIMED_OUT;
+ * - cancelled for any other reason: %CANCEL_STATUS_CANCELLED (whatever
+ *   @error is: a cancelled operation usually fails with the cancellation);
+ * - otherwise, with an @error: %CANCEL_STATUS_FAILED, a copy of @error kept;
+ * - otherwise %CANCEL_STATUS_COMPLETED.
+ *
+ * Its timer and sources are disarmed, it leaves its parent's children and
+ * the live list of its registry. Ending a scope that is not running is a
+ * programmer error. Any thread; [signal@Cancel.Scope::finished] follows on
+ * the owner context.
+ */
+void
+cancel_scope_end (CancelScope  *self,
+                  const GError *error)
+{
+  g_autoptr(GPtrArray) sources = NULL;
+  CancelRegistry *registry = NULL;
+  CancelTimer *timer = NULL;
+  CancelStatus status = CANCEL_STATUS_PENDING;
+  CancelReason reason = CANCEL_REASON_NONE;
+  gboolean running;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+
+  cancel_mutex_lock (&self->lock);
+  running = status_is_live (self->status);
+  if (running)
+    {
+      self->end_time = g_get_monotonic_time ();
+
+      if (self->cancel_requested || g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+        {
+          if (self->reason == CANCEL_REASON_NONE)
+            {
+              /* Flipped by g_cancellable_cancel(), class handler still to come. */
+              self->reason = self->origin = CANCEL_REASON_MANUAL;
+              self->message = g_strdup (_("Cancelled"));
+              self->cancel_time = self->end_time;
+              self->cancel_requested = TRUE;
+            }
+          self->status = self->reason == CANCEL_REASON_TIMEOUT ? CANCEL_STATUS_TIMED_OUT
+                                                               : CANCEL_STATUS_CANCELLED;
+          self->error = cancel_scope_make_error_locked (self);
+        }
+      else if (error != NULL)
+        {
+          self->status = CANCEL_STATUS_FAILED;
+          self->error = g_error_copy (error);
+        }
+      else
+        self->status = CANCEL_STATUS_COMPLETED;
+
+      status = self->status;
+      reason = self->reason;
+      timer = g_steal_pointer (&self->timer);
+      sources = g_steal_pointer (&self->sources);
+      registry = self->registry;
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  if (!running)
+    {
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC,
+                                "status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED");
+      return;
+    }
+
+  if (timer != NULL)
+    _cancel_timer_stop (timer);
+
+  for (guint i = 0; sources != NULL && i < sources->len; i++)
+    _cancel_source_disarm (g_ptr_array_index (sources, i));
+
+  cancel_mutex_lock (&tree_lock);
+  tree_unlink_locked (self);
+  cancel_mutex_unlock (&tree_lock);
+
+  if (registry != NULL)
+    _cancel_registry_untrack (registry, self);
+
+  CANCEL_DEBUG_SCOPE (self, reason, "Finished: %s", cancel_status_to_string (status));
+  cancel_scope_queue_changes (self, CHANGE_FINISHED | CHANGE_STATUS | CHANGE_END_TIME | CHANGE_ERROR);
+}
+
+gboolean
+_cancel_scope_is_ended (CancelScope *self)
+{
+  gboolean ended;
+
+  cancel_mutex_lock (&self->lock);
+  ended = cancel_status_is_final (self->status);
+  cancel_mutex_unlock (&self->lock);
+
+  return ended;
+}
+
+/**
+ * cancel_scope_get_status:
+ * @self: a scope
+ *
+ * Where @self is in its lifecycle. Thread-safe.
+ *
+ * Returns: the status
+ */
+CancelStatus
+cancel_scope_get_status (CancelScope *self)
+{
+  CancelStatus status;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_STATUS_PENDING);
+
+  cancel_mutex_lock (&self->lock);
+  status = self->status;
+  cancel_mutex_unlock (&self->lock);
+
+  return status;
+}
+
+/**
+ * cancel_scope_get_start_time:
+ * @self: a scope
+ *
+ * When [method@Cancel.Scope.begin] was called, in monotonic µs. Thread-safe.
+ *
+ * Returns: the time, or 0 if @self has not begun
+ */
+gint64
+cancel_scope_get_start_time (CancelScope *self)
+{
+  gint64 time;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), 0);
+
+  cancel_mutex_lock (&self->lock);
+  time = self->start_time;
+  cancel_mutex_unlock (&self->lock);
+
+  return time;
+}
+
+/**
+ * cancel_scope_get_end_time:
+ * @self: a scope
+ *
+ * When [method@Cancel.Scope.end] was called, in monotonic µs. Thread-safe.
+ *
+ * Returns: the time, or 0 if @self has not ended
+ */
+gint64
+cancel_scope_get_end_time (CancelScope *self)
+{
+  gint64 time;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), 0);
+
+  cancel_mutex_lock (&self->lock);
+  time = self->end_time;
+  cancel_mutex_unlock (&self->lock);
+
+  return time;
+}
+
+/**
+ * cancel_scope_dup_error:
+ * @self: a scope
+ *
+ * The error @self ended with: the error given to [method@Cancel.Scope.end]
+ * for %CANCEL_STATUS_FAILED, the cancellation error (as
+ * [method@Cancel.Scope.set_error_if_cancelled] makes it) for
+ * %CANCEL_STATUS_CANCELLED and %CANCEL_STATUS_TIMED_OUT. Thread-safe.
+ *
+ * Returns: (transfer full) (nullable): a copy of the error, or %NULL
+ */
+GError *
+cancel_scope_dup_error (CancelScope *self)
+{
+  GError *error;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  cancel_mutex_lock (&self->lock);
+  error = self->error != NULL ? g_error_copy (self->error) : NULL;
+  cancel_mutex_unlock (&self->lock);
+
+  return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Progress                                                            */
+
+/**
+ * cancel_scope_report_progress:
+ * @self: a scope
+ * @fraction: done so far, from 0 to 1, or -1 when unknown
+ * @message: (nullable): what is being done
+ *
+ * Records progress. Callable from any thread, as often as the work likes:
+ * [signal@Cancel.Scope::progress] and the notifications are coalesced to at
+ * most one per iteration of the owner context, and the last value always
+ * arrives. The progress of a child does not change its parent's.
+ */
+void
+cancel_scope_report_progress (CancelScope *self,
+                              double       fraction,
+                              const char  *message)
+{
+  guint changes = CHANGE_PROGRESS | CHANGE_PROGRESS_VALUE;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+  g_return_if_fail (fraction == -1 || (fraction >= 0 && fraction <= 1));
+
+  cancel_mutex_lock (&self->lock);
+  self->progress = fraction;
+  if (g_strcmp0 (self->progress_message, message) != 0)
+    {
+      g_free (self->progress_message);
+      self->progress_message = g_strdup (message);
+      changes |= CHANGE_PROGRESS_MESSAGE;
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  cancel_scope_queue_changes (self, changes);
+}
+
+/**
+ * cancel_scope_get_progress:
+ * @self: a scope
+ *
+ * The last fraction reported. Thread-safe.
+ *
+ * Returns: from 0 to 1, or -1 when unknown
+ */
+double
+cancel_scope_get_progress (CancelScope *self)
+{
+  double progress;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), -1);
+
+  cancel_mutex_lock (&self->lock);
+  progress = self->progress;
+  cancel_mutex_unlock (&self->lock);
+
+  return progress;
+}
+
+/**
+ * cancel_scope_dup_progress_message:
+ * @self: a scope
+ *
+ * The last progress message reported. Thread-safe.
+ *
+ * Returns: (transfer full) (nullable): a copy of the message
+ */
+char *
+cancel_scope_dup_progress_message (CancelScope *self)
+{
+  char *message;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  cancel_mutex_lock (&self->lock);
+  message = g_strdup (self->progress_message);
+  cancel_mutex_unlock (&self->lock);
+
+  return message;
+}
+
+/* ------------------------------------------------------------------ */
+/* Identity, tree, registry                                            */
+
+/**
+ * cancel_scope_get_id:
+ * @self: a scope
+ *
+ * A number unique to @self in this process, never 0. Thread-safe.
+ *
+ * Returns: the id
+ */
+guint64
+cancel_scope_get_id (CancelScope *self)
+{
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), 0);
+
+  return self->id;
+}
+
+/**
+ * cancel_scope_get_name:
+ * @self: a scope
+ *
+ * The name given at construction, for people reading logs and monitors.
+ * Thread-safe.
+ *
+ * Returns: (nullable): the name
+ */
+const char *
+cancel_scope_get_name (CancelScope *self)
+{
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  return self->name;
+}
+
+/**
+ * cancel_scope_get_context:
+ * @self: a scope
+ *
+ * The owner context of @self: the thread-default main context when it was
+ * made. Its signals and notifications are emitted there.
+ *
+ * Returns: (transfer none): the context
+ */
+GMainContext *
+cancel_scope_get_context (CancelScope *self)
+{
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  return self->context;
+}
+
+/**
+ * cancel_scope_dup_parent:
+ * @self: a scope
+ *
+ * The parent of @self. The tree holds no reference on parents: this
+ * returns %NULL once the parent was finalized. Thread-safe.
+ *
+ * Returns: (transfer full) (nullable): the parent
+ */
+CancelScope *
+cancel_scope_dup_parent (CancelScope *self)
+{
+  CancelScope *parent;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  cancel_mutex_lock (&tree_lock);
+  parent = self->parent != NULL ? g_object_ref (self->parent) : NULL;
+  cancel_mutex_unlock (&tree_lock);
+
+  return parent;
+}
+
+/* Returns TRUE if @self starts cancelled because of @parent. */
+static gboolean
+cancel_scope_link (CancelScope *self,
+                   CancelScope *parent)
+{
+  gboolean inherit = FALSE;
+
+  cancel_mutex_lock (&tree_lock);
+  tree_link_locked (self, parent);
+  cancel_mutex_lock (&parent->lock);
+  if (parent->cancel_requested || g_cancellable_is_cancelled (G_CANCELLABLE (parent)))
+    {
+      g_autofree char *who = describe_scope (parent);
+      CancelReason origin = parent->origin != CANCEL_REASON_NONE ? parent->origin : CANCEL_REASON_MANUAL;
+      char *message = parent->reason == CANCEL_REASON_TIMEOUT
+                        ? g_strdup_printf (_("Parent %s timed out"), who)
+                        : g_strdup_printf (_("Parent %s was cancelled"), who);
+
+      cancel_mutex_lock (&self->lock);
+      inherit = !self->shielded &&
+                cancel_scope_mark_cancelled_locked (self, CANCEL_REASON_PARENT, origin, message);
+      cancel_mutex_unlock (&self->lock);
+    }
+  cancel_mutex_unlock (&parent->lock);
+  cancel_mutex_unlock (&tree_lock);
+
+  return inherit;
+}
+
+/**
+ * cancel_scope_set_parent:
+ * @self: a pending scope
+ * @parent: (nullable): the new parent, or %NULL for none
+ *
+ * Moves @self under @parent before it begins. If @parent is cancelled and
+ * @self is not shielded, @self is cancelled with %CANCEL_REASON_PARENT.
+ * Changing the parent of a scope that has begun, or making a scope its own
+ * ancestor, is a programmer error and changes nothing.
+ */
+void
+cancel_scope_set_parent (CancelScope *self,
+                         CancelScope *parent)
+{
+  gboolean ok;
+  gboolean cycle = FALSE;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+  g_return_if_fail (parent == NULL || CANCEL_IS_SCOPE (parent));
+  g_return_if_fail (cancel_scope_get_status (self) == CANCEL_STATUS_PENDING);
+
+  cancel_mutex_lock (&tree_lock);
+  ok = self->parent != parent;
+  if (ok && parent != NULL)
+    cycle = tree_is_ancestor_locked (self, parent);
+  if (ok && !cycle)
+    tree_unlink_locked (self);
+  cancel_mutex_unlock (&tree_lock);
+
+  if (cycle)
+    {
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "parent is not self or a descendant of self");
+      return;
+    }
+  if (!ok)
+    return;
+
+  if (parent != NULL && cancel_scope_link (self, parent))
+    {
+      cancel_scope_queue_changes (self, CHANGES_CANCELLED);
+      cancel_scope_flip (self);
+    }
+
+  cancel_scope_queue_changes (self, CHANGE_PARENT | CHANGE_DEADLINE);
+}
+
+/**
+ * cancel_scope_get_children:
+ * @self: a scope
+ *
+ * The live children of @self (made with @self as parent and not ended yet),
+ * as a list model that changes on the owner context of @self. Made on
+ * first use; call it from the owner context's thread.
+ *
+ * Returns: (transfer none): a list model of [class@Cancel.Scope]
+ */
+GListModel *
+cancel_scope_get_children (CancelScope *self)
+{
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  cancel_mutex_lock (&tree_lock);
+  if (self->children == NULL)
+    {
+      g_autoptr(GPtrArray) live = g_ptr_array_new ();
+
+      self->children = _cancel_children_new (self->context);
+
+      /* Oldest first: the intrusive list has the newest at its head. */
+      for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
+        g_ptr_array_add (live, child);
+      for (guint i = live->len; i > 0; i--)
+        _cancel_children_add (self->children, g_ptr_array_index (live, i - 1));
+    }
+  cancel_mutex_unlock (&tree_lock);
+
+  return G_LIST_MODEL (self->children);
+}
+
+/**
+ * cancel_scope_get_shielded:
+ * @self: a scope
+ *
+ * Whether @self is shielded from the cancellation of its ancestors.
+ *
+ * Returns: %TRUE if shielded
+ */
+gboolean
+cancel_scope_get_shielded (CancelScope *self)
+{
+  gboolean shielded;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
+
+  cancel_mutex_lock (&self->lock);
+  shielded = self->shielded;
+  cancel_mutex_unlock (&self->lock);
+
+  return shielded;
+}
+
+/**
+ * cancel_scope_set_shielded:
+ * @self: a scope
+ * @shielded: whether to shield it
+ *
+ * A shielded scope is not cancelled when its ancestors are; its own
+ * cancellation, timeouts and sources still work, and while it runs its
+ * status is %CANCEL_STATUS_SHIELDED. Use it for cleanup that must finish
+ * after the operation around it was cancelled. Shielding a scope that was
+ * already cancelled does not undo it. Any thread, until it ends.
+ */
+void
+cancel_scope_set_shielded (CancelScope *self,
+                           gboolean     shielded)
+{
+  guint changes = 0;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+
+  shielded = !!shielded;
+
+  cancel_mutex_lock (&self->lock);
+  if (self->shielded != (guint) shielded && !cancel_status_is_final (self->status))
+    {
+      self->shielded = shielded;
+      changes = CHANGE_SHIELDED | CHANGE_DEADLINE;
+      if (status_is_live (self->status))
+        {
+          self->status = shielded ? CANCEL_STATUS_SHIELDED : CANCEL_STATUS_RUNNING;
+          changes |= CHANGE_STATUS;
+        }
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  if (changes != 0)
+    cancel_scope_queue_changes (self, changes);
+}
+
+/**
+ * cancel_scope_get_registry:
+ * @self: a scope
+ *
+ * The registry that lists @self while it runs. Before
+ * [method@Cancel.Scope.begin], %NULL unless one was set; the default
+ * registry is used when none was.
+ *
+ * Returns: (transfer none) (nullable): the registry
+ */
+CancelRegistry *
+cancel_scope_get_registry (CancelScope *self)
+{
+  CancelRegistry *registry;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  cancel_mutex_lock (&self->lock);
+  registry = self->registry;
+  cancel_mutex_unlock (&self->lock);
+
+  return registry;
+}
+
+/**
+ * cancel_scope_set_registry:
+ * @self: a pending scope
+ * @registry: (nullable): the registry, or %NULL to opt out of tracking
+ *
+ * Chooses the registry that will list @self once it begins; by default it
+ * is [func@Cancel.Registry.get_default]. Only before
+ * [method@Cancel.Scope.begin].
+ */
+void
+cancel_scope_set_registry (CancelScope    *self,
+                           CancelRegistry *registry)
+{
+  gboolean pending;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+  g_return_if_fail (registry == NULL || CANCEL_IS_REGISTRY (registry));
+
+  cancel_mutex_lock (&self->lock);
+  pending = self->status == CANCEL_STATUS_PENDING;
+  if (pending)
+    {
+      g_set_object (&self->registry, registry);
+      self->registry_set = TRUE;
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  if (!pending)
+    g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "status == CANCEL_STATUS_PENDING");
+}
+
+gboolean
+_cancel_scope_attach_source (CancelScope  *self,
+                             CancelSource *source)
+{
+  gboolean ok;
+
+  cancel_mutex_lock (&self->lock);
+  ok = !cancel_status_is_final (self->status);
+  if (ok)
+    {
+      if (self->sources == NULL)
+        self->sources = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (self->sources, g_object_ref (source));
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+gboolean
+_cancel_scope_detach_source (CancelScope  *self,
+                             CancelSource *source)
+{
+  CancelSource *found = NULL;
+
+  cancel_mutex_lock (&self->lock);
+  if (self->sources != NULL)
+    {
+      guint index;
+
+      if (g_ptr_array_find (self->sources, source, &index))
+        found = g_ptr_array_steal_index (self->sources, index);
+    }
+  cancel_mutex_unlock (&self->lock);
+
+  if (found == NULL)
+    return FALSE;
+
+  g_object_unref (found);
+  return TRUE;
+}
+
+guint64
+_cancel_scope_count_created (void)
+{
+  return __atomic_load_n (&last_id, __ATOMIC_RELAXED);
+}
+
+/* ------------------------------------------------------------------ */
+/* The current scope                                                   */
+
+/**
+ * cancel_scope_get_current:
+ *
+ * The scope on top of the calling thread's stack of current scopes: the
+ * default parent of scopes made with [ctor@Cancel.Scope.new]. Work run by
+ * [func@Cancel.task_run_in_thread] sees its scope here.
+ *
+ * Returns: (transfer none) (nullable): the current scope
+ */
+CancelScope *
+cancel_scope_get_current (void)
+{
+  GPtrArray *stack = g_private_get (&current_key);
+
+  if (stack == NULL || stack->len == 0)
+    return NULL;
+
+  return g_ptr_array_index (stack, stack->len - 1);
+}
+
+/**
+ * cancel_scope_push_current:
+ * @self: a scope
+ *
+ * Makes @self the current scope of the calling thread, and its current
+ * cancellable (g_cancellable_push_current()), until
+ * [method@Cancel.Scope.pop_current]. The stack holds no reference.
+ */
+void
+cancel_scope_push_current (CancelScope *self)
+{
+  GPtrArray *stack;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+
+  stack = g_private_get (&current_key);
+  if (stack == NULL)
+    {
+      stack = g_ptr_array_new ();
+      g_private_set (&current_key, stack);
+    }
+
+  g_ptr_array_add (stack, self);
+  g_cancellable_push_current (G_CANCELLABLE (self));
+}
+
+/**
+ * cancel_scope_pop_current:
+ * @self: the current scope
+ *
+ * Undoes [method@Cancel.Scope.push_current]. Popping a scope that is not
+ * on top of the calling thread's stack is a programmer error.
+ */
+void
+cancel_scope_pop_current (CancelScope *self)
+{
+  GPtrArray *stack;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+  g_return_if_fail (cancel_scope_get_current () == self);
+
+  stack = g_private_get (&current_key);
+  g_ptr_array_set_size (stack, stack->len - 1);
+  g_cancellable_pop_current (G_CANCELLABLE (self));
+}
+
+/**
+ * cancel_scope_enter: (skip)
+ * @self: a scope
+ *
+ * Begins @self (if pending) and makes it current, for use with
+ * `g_auto(CancelScopeGuard)`; see [type@Cancel.ScopeGuard].
+ *
+ * Returns: a guard to clean up with [func@Cancel.scope_exit]
+ */
+CancelScopeGuard
+cancel_scope_enter (CancelScope *self)
+{
+  g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
+
+  if (cancel_scope_get_status (self) == CANCEL_STATUS_PENDING)
+    cancel_scope_begin (self);
+  cancel_scope_push_current (self);
+
+  return g_object_ref (self);
+}
+
+/**
+ * cancel_scope_exit: (skip)
+ * @guard: (nullable): what [method@Cancel.Scope.enter] returned
+ *
+ * Pops the guarded scope and ends it with no error, unless it ended
+ * already. Called by `g_auto(CancelScopeGuard)` when the block is left.
+ */
+void
+cancel_scope_exit (CancelScopeGuard guard)
+{
+  CancelScope *self = guard;
+
+  if (self == NULL)
+    return;
+
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+
+  cancel_scope_pop_current (self);
+  if (status_is_live (cancel_scope_get_status (self)))
+    cancel_scope_end (self, NULL);
+  g_object_unref (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject                                                             */
+
+/**
+ * cancel_scope_new:
+ * @name: (nullable): a name for people reading monitors and logs
+ *
+ * Makes a pending scope whose parent is the calling thread's current scope
+ * ([func@Cancel.Scope.get_current]), if any. Its owner context is the
+ * calling thread's thread-default main context.
+ *
+ * Returns: (transfer full): a new scope
+ */
+CancelScope *
+cancel_scope_new (const char *name)
+{
+  return g_object_new (CANCEL_TYPE_SCOPE,
+                       "name", name,
+                       "parent", cancel_scope_get_current (),
+                       NULL);
+}
+
+/**
+ * cancel_scope_new_with_parent:
+ * @parent: (nullable): the parent, or %NULL for a root scope
+ * @name: (nullable): a name for people reading monitors and logs
+ *
+ * Makes a pending scope under @parent, ignoring the current scope. If
+ * @parent is already cancelled, so is the new scope (%CANCEL_REASON_PARENT).
+ *
+ * Returns: (transfer full): a new scope
+ */
+CancelScope *
+cancel_scope_new_with_parent (CancelScope *parent,
+                              const char  *name)
+{
+  g_return_val_if_fail (parent == NULL || CANCEL_IS_SCOPE (parent), NULL);
+
+  return g_object_new (CANCEL_TYPE_SCOPE,
+                       "name", name,
+                       "parent", parent,
+                       NULL);
+}
+
+/**
+ * cancel_scope_new_shielded:
+ * @parent: (nullable): the parent, or %NULL for the current scope
+ * @name: (nullable): a name for people reading monitors and logs
+ *
+ * Makes a pending scope under @parent that its ancestors do not cancel;
+ * see [property@Cancel.Scope:shielded].
+ *
+ * Returns: (transfer full): a new scope
+ */
+CancelScope *
+cancel_scope_new_shielded (CancelScope *parent,
+                           const char  *name)
+{
+  g_return_val_if_fail (parent == NULL || CANCEL_IS_SCOPE (parent), NULL);
+
+  return g_object_new (CANCEL_TYPE_SCOPE,
+                       "name", name,
+                       "parent", parent != NULL ? parent : cancel_scope_get_current (),
+                       "shielded", TRUE,
+                       NULL);
+}
+
+static void
+cancel_scope_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  CancelScope *self = CANCEL_SCOPE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      self->name = g_value_dup_string (value);
+      break;
+
+    case PROP_PARENT:
+      if (self->id == 0)
+        {
+          /* Construction: linked in constructed(). */
+          CancelScope *parent = g_value_get_object (value);
+
+          g_return_if_fail (parent == NULL || CANCEL_IS_SCOPE (parent));
+          self->parent = parent;
+        }
+      else
+        cancel_scope_set_parent (self, g_value_get_object (value));
+      break;
+
+    case PROP_SHIELDED:
+      cancel_scope_set_shielded (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_REGISTRY:
+      cancel_scope_set_registry (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cancel_scope_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  CancelScope *self = CANCEL_SCOPE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_uint64 (value, self->id);
+      break;
+
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+
+    case PROP_PARENT:
+      g_value_take_object (value, cancel_scope_dup_parent (self));
+      break;
+
+    case PROP_CHILDREN:
+      g_value_set_object (value, cancel_scope_get_children (self));
+      break;
+
+    case PROP_STATUS:
+      g_value_set_enum (value, cancel_scope_get_status (self));
+      break;
+
+    case PROP_REASON:
+      g_value_set_enum (value, cancel_scope_get_reason (self));
+      break;
+
+    case PROP_ORIGIN_REASON:
+      g_value_set_enum (value, cancel_scope_get_origin_reason (self));
+      break;
+
+    case PROP_MESSAGE:
+      g_value_set_string (value, cancel_scope_get_message (self));
+      break;
+
+    case PROP_CANCEL_TIME:
+      g_value_set_int64 (value, cancel_scope_get_cancel_time (self));
+      break;
+
+    case PROP_DEADLINE:
+      g_value_set_int64 (value, cancel_scope_get_deadline (self));
+      break;
+
+    case PROP_SHIELDED:
+      g_value_set_boolean (value, cancel_scope_get_shielded (self));
+      break;
+
+    case PROP_PROGRESS:
+      g_value_set_double (value, cancel_scope_get_progress (self));
+      break;
+
+    case PROP_PROGRESS_MESSAGE:
+      g_value_take_string (value, cancel_scope_dup_progress_message (self));
+      break;
+
+    case PROP_START_TIME:
+      g_value_set_int64 (value, cancel_scope_get_start_time (self));
+      break;
+
+    case PROP_END_TIME:
+      g_value_set_int64 (value, cancel_scope_get_end_time (self));
+      break;
+
+    case PROP_ERROR:
+      g_value_take_boxed (value, cancel_scope_dup_error (self));
+      break;
+
+    case PROP_REGISTRY:
+      g_value_set_object (value, cancel_scope_get_registry (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cancel_scope_constructed (GObject *object)
+{
+  CancelScope *self = CANCEL_SCOPE (object);
+  CancelScope *parent = g_steal_pointer (&self->parent);
+
+  G_OBJECT_CLASS (cancel_scope_parent_class)->constructed (object);
+
+  self->id = __atomic_add_fetch (&last_id, 1, __ATOMIC_RELAXED);
+
+  if (parent != NULL && cancel_scope_link (self, parent))
+    cancel_scope_flip (self);
+}
+
+static void
+cancel_scope_dispose (GObject *object)
+{
+  CancelScope *self = CANCEL_SCOPE (object);
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GPtrArray) orphans = NULL;
+  CancelChildren *children;
+  CancelTimer *timer;
+
+  cancel_mutex_lock (&self->lock);
+  sources = g_steal_pointer (&self->sources);
+  timer = g_steal_pointer (&self->timer);
+  cancel_mutex_unlock (&self->lock);
+
+  for (guint i = 0; sources != NULL && i < sources->len; i++)
+    _cancel_source_disarm (g_ptr_array_index (sources, i));
+
+  /* Unlinking while the reference count is still one keeps the rule that
+   * anything reachable through the tree can be referenced. */
+  cancel_mutex_lock (&tree_lock);
+  tree_unlink_locked (self);
+  while (self->first_child != NULL)
+    {
+      CancelScope *child = self->first_child;
+
+      if (orphans == NULL)
+        orphans = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (orphans, g_object_ref (child));
+      tree_unlink_locked (child);
+    }
+  children = g_steal_pointer (&self->children);
+  cancel_mutex_unlock (&tree_lock);
+
+  /* Reached only when no timer holds us; kept for robustness. */
+  if (timer != NULL)
+    _cancel_timer_stop (timer);
+
+  for (guint i = 0; orphans != NULL && i < orphans->len; i++)
+    cancel_scope_queue_changes (g_ptr_array_index (orphans, i), CHANGE_PARENT | CHANGE_DEADLINE);
+
+  g_clear_object (&children);
+
+  G_OBJECT_CLASS (cancel_scope_parent_class)->dispose (object);
+}
+
+static void
+cancel_scope_finalize (GObject *object)
+{
+  CancelScope *self = CANCEL_SCOPE (object);
+
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->progress_message, g_free);
+  g_clear_pointer (&self->error, g_error_free);
+  g_clear_object (&self->registry);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  cancel_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (cancel_scope_parent_class)->finalize (object);
+}
+
+static void
+cancel_scope_class_init (CancelScopeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GCancellableClass *cancellable_class = G_CANCELLABLE_CLASS (klass);
+
+  object_class->constructed = cancel_scope_constructed;
+  object_class->dispose = cancel_scope_dispose;
+  object_class->finalize = cancel_scope_finalize;
+  object_class->get_property = cancel_scope_get_property;
+  object_class->set_property = cancel_scope_set_property;
+
+  cancellable_class->cancelled = cancel_scope_cancelled;
+
+  /**
+   * CancelScope:id:
+   *
+   * A number unique to the scope in this process, never 0.
+   */
+  properties[PROP_ID] =
+    g_param_spec_uint64 ("id", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:name:
+   *
+   * A name for people reading monitors and logs.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:parent:
+   *
+   * The parent scope, held without a reference. Settable at construction
+   * and, with [method@Cancel.Scope.set_parent], until the scope begins.
+   * Notified on the owner context, also when the parent is finalized.
+   */
+  properties[PROP_PARENT] =
+    g_param_spec_object ("parent", NULL, NULL,
+                         CANCEL_TYPE_SCOPE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:children:
+   *
+   * The live children, see [method@Cancel.Scope.get_children].
+   */
+  properties[PROP_CHILDREN] =
+    g_param_spec_object ("children", NULL, NULL,
+                         G_TYPE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:status:
+   *
+   * Where the scope is in its lifecycle. Notified on the owner context.
+   */
+  properties[PROP_STATUS] =
+    g_param_spec_enum ("status", NULL, NULL,
+                       CANCEL_TYPE_STATUS, CANCEL_STATUS_PENDING,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:reason:
+   *
+   * Why the scope was cancelled. Notified on the owner context.
+   */
+  properties[PROP_REASON] =
+    g_param_spec_enum ("reason", NULL, NULL,
+                       CANCEL_TYPE_REASON, CANCEL_REASON_NONE,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:origin-reason:
+   *
+   * The reason at the root of the cascade that cancelled the scope.
+   * Notified on the owner context.
+   */
+  properties[PROP_ORIGIN_REASON] =
+    g_param_spec_enum ("origin-reason", NULL, NULL,
+                       CANCEL_TYPE_REASON, CANCEL_REASON_NONE,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:message:
+   *
+   * The message of the cancellation. Notified on the owner context.
+   */
+  properties[PROP_MESSAGE] =
+    g_param_spec_string ("message", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:cancel-time:
+   *
+   * When the cancellation was requested, in monotonic µs; 0 if never.
+   * Notified on the owner context.
+   */
+  properties[PROP_CANCEL_TIME] =
+    g_param_spec_int64 ("cancel-time", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:deadline:
+   *
+   * The effective deadline in monotonic µs, see
+   * [method@Cancel.Scope.get_deadline]; %CANCEL_NO_DEADLINE if none.
+   * Notified on the owner context when the scope's own deadline or its
+   * shield change (not when an ancestor's deadline does).
+   */
+  properties[PROP_DEADLINE] =
+    g_param_spec_int64 ("deadline", NULL, NULL,
+                        -1, G_MAXINT64, CANCEL_NO_DEADLINE,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:shielded:
+   *
+   * Whether ancestors' cancellations pass the scope by. Notified on the
+   * owner context.
+   */
+  properties[PROP_SHIELDED] =
+    g_param_spec_boolean ("shielded", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:progress:
+   *
+   * The fraction done, from 0 to 1, or -1 when unknown. Notified on the
+   * owner context, at most once per iteration.
+   */
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL,
+                         -1, 1, -1,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:progress-message:
+   *
+   * What is being done. Notified on the owner context.
+   */
+  properties[PROP_PROGRESS_MESSAGE] =
+    g_param_spec_string ("progress-message", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:start-time:
+   *
+   * When the scope began, in monotonic µs; 0 before. Notified on the owner
+   * context.
+   */
+  properties[PROP_START_TIME] =
+    g_param_spec_int64 ("start-time", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:end-time:
+   *
+   * When the scope ended, in monotonic µs; 0 before. Notified on the owner
+   * context.
+   */
+  properties[PROP_END_TIME] =
+    g_param_spec_int64 ("end-time", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:error:
+   *
+   * The error the scope ended with, see [method@Cancel.Scope.dup_error].
+   * Notified on the owner context.
+   */
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * CancelScope:registry:
+   *
+   * The registry that lists the scope while it runs; see
+   * [method@Cancel.Scope.set_registry].
+   */
+  properties[PROP_REGISTRY] =
+    g_param_spec_object ("registry", NULL, NULL,
+                         CANCEL_TYPE_REGISTRY,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CancelScope::started:
+   * @self: the scope
+   *
+   * Emitted once after [method@Cancel.Scope.begin], on the owner context of
+   * the scope, in a later iteration, whichever thread began it.
+   */
+  signals[STARTED] =
+    g_signal_new ("started",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * CancelScope::finished:
+   * @self: the scope
+   * @status: the final status
+   *
+   * Emitted once after [method@Cancel.Scope.end], on the owner context of
+   * the scope, in a later iteration, whichever thread ended it.
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, CANCEL_TYPE_STATUS);
+
+  /**
+   * CancelScope::progress:
+   * @self: the scope
+   * @fraction: from 0 to 1, or -1 when unknown
+   * @message: (nullable): what is being done
+   *
+   * Emitted on the owner context of the scope after
+   * [method@Cancel.Scope.report_progress] was called from any thread; at
+   * most once per iteration, with the latest values.
+   */
+  signals[PROGRESS] =
+    g_signal_new ("progress",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_STRING);
+
+  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+
+  _cancel_i18n_init ();
+}
+
+static void
+cancel_scope_init (CancelScope *self)
+{
+  cancel_mutex_init (&self->lock);
+  self->context = g_main_context_ref_thread_default ();
+  self->status = CANCEL_STATUS_PENDING;
+  self->reason = CANCEL_REASON_NONE;
+  self->origin = CANCEL_REASON_NONE;
+  self->progress = -1;
+  self->own_deadline = CANCEL_NO_DEADLINE;
+}
