@@ -529,7 +529,10 @@ cancel_scope_cancelled (GCancellable *cancellable)
           /* Linked children are never below a reference count of one:
            * they unlink in dispose. */
           if (marked)
-            g_ptr_array_add (cascade->pending, g_object_ref (child));
+            {
+              CANCEL_DEBUG_SCOPE (child, CANCEL_REASON_PARENT, "Cancelled: %s", child_message);
+              g_ptr_array_add (cascade->pending, g_object_ref (child));
+            }
         }
     }
   cancel_mutex_unlock (&tree_lock);
