@@ -1111,7 +1111,9 @@ cancel_scope_end (CancelScope  *self,
       reason = self->reason;
       timer = g_steal_pointer (&self->timer);
       sources = g_steal_pointer (&self->sources);
-      registry = self->registry;
+      /* The registry holds ended scopes in its history: a reference back
+       * would keep a registry alive through its own history. */
+      registry = g_steal_pointer (&self->registry);
     }
   cancel_mutex_unlock (&self->lock);
 
@@ -1133,7 +1135,10 @@ cancel_scope_end (CancelScope  *self,
   cancel_mutex_unlock (&tree_lock);
 
   if (registry != NULL)
-    _cancel_registry_untrack (registry, self);
+    {
+      _cancel_registry_untrack (registry, self);
+      g_object_unref (registry);
+    }
 
   CANCEL_DEBUG_SCOPE (self, reason, "Finished: %s", cancel_status_to_string (status));
   cancel_scope_queue_changes (self, CHANGE_FINISHED | CHANGE_STATUS | CHANGE_END_TIME | CHANGE_ERROR);
@@ -1572,8 +1577,8 @@ cancel_scope_set_shielded (CancelScope *self,
  * @self: a scope
  *
  * The registry that lists @self while it runs. Before
- * [method@Cancel.Scope.begin], %NULL unless one was set; the default
- * registry is used when none was.
+ * [method@Cancel.Scope.begin], %NULL unless one was set (the default
+ * registry is used when none was); after [method@Cancel.Scope.end], %NULL.
  *
  * Returns: (transfer none) (nullable): the registry
  */
