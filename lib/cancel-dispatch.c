@@ -13,7 +13,8 @@
  * iteration of the owner context, not one GSource per event. */
 typedef struct
 {
-  GSource      source;
+  GSource       source;
+  GMainContext *context;  /* the key in dispatchers; unowned */
   CancelMutex  lock;
   GArray      *queue;   /* of DispatchCall */
   GArray      *spare;   /* swapped with queue while dispatching */
@@ -75,9 +76,9 @@ dispatch_source_finalize (GSource *source)
   DispatchSource *self = (DispatchSource *) source;
 
   cancel_mutex_lock (&dispatchers_lock);
-  if (dispatchers != NULL &&
-      g_hash_table_lookup (dispatchers, g_source_get_context (source)) == self)
-    g_hash_table_remove (dispatchers, g_source_get_context (source));
+  /* The context may be mid-finalization: no g_source_get_context() here. */
+  if (dispatchers != NULL && g_hash_table_lookup (dispatchers, self->context) == self)
+    g_hash_table_remove (dispatchers, self->context);
   cancel_mutex_unlock (&dispatchers_lock);
 
   for (guint i = 0; self->queue != NULL && i < self->queue->len; i++)
@@ -109,6 +110,7 @@ dispatch_source_for_context (GMainContext *context)
       GSource *source = g_source_new (&dispatch_source_funcs, sizeof (DispatchSource));
 
       self = (DispatchSource *) source;
+      self->context = context;
       cancel_mutex_init (&self->lock);
       self->queue = g_array_new (FALSE, FALSE, sizeof (DispatchCall));
       self->spare = g_array_new (FALSE, FALSE, sizeof (DispatchCall));
