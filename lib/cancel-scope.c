@@ -291,9 +291,6 @@ tree_link_locked (CancelScope *self,
   if (parent->first_child != NULL)
     parent->first_child->prev_sibling = self;
   parent->first_child = self;
-
-  if (parent->children != NULL)
-    _cancel_children_add (parent->children, self);
 }
 
 static void
@@ -627,6 +624,10 @@ cancel_scope_get_message (CancelScope *self)
   cancel_mutex_lock (&self->lock);
   message = self->message;
   cancel_mutex_unlock (&self->lock);
+
+  /* The window between a third-party flip and our class handler. */
+  if (message == NULL && g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+    message = _("Cancelled");
 
   return message;
 }
@@ -1019,10 +1020,15 @@ cancel_scope_begin (CancelScope *self)
 
   g_return_if_fail (CANCEL_IS_SCOPE (self));
 
+  /* Under the tree lock, so that the parent's children model, which lists
+   * begun children, sees the status change and the addition together. */
+  cancel_mutex_lock (&tree_lock);
   cancel_mutex_lock (&self->lock);
   pending = self->status == CANCEL_STATUS_PENDING;
   if (pending)
     {
+      if (self->parent != NULL && self->parent->children != NULL)
+        _cancel_children_add (self->parent->children, self);
       self->status = self->shielded ? CANCEL_STATUS_SHIELDED : CANCEL_STATUS_RUNNING;
       self->start_time = g_get_monotonic_time ();
       if (!self->registry_set)
@@ -1034,6 +1040,7 @@ cancel_scope_begin (CancelScope *self)
         registry = g_object_ref (self->registry);
     }
   cancel_mutex_unlock (&self->lock);
+  cancel_mutex_unlock (&tree_lock);
 
   if (!pending)
     {
@@ -1483,9 +1490,10 @@ cancel_scope_set_parent (CancelScope *self,
  * cancel_scope_get_children:
  * @self: a scope
  *
- * The live children of @self (made with @self as parent and not ended yet),
- * as a list model that changes on the owner context of @self. Made on
- * first use; call it from the owner context's thread.
+ * The live children of @self: those that began and have not ended yet,
+ * as a list model that changes on the owner context of @self. Pending children are not listed (the model holds its items, and
+ * a pending scope the application drops must be freed). Made on first use;
+ * call it from the owner context's thread.
  *
  * Returns: (transfer none): a list model of [class@Cancel.Scope]
  */
@@ -1503,7 +1511,16 @@ cancel_scope_get_children (CancelScope *self)
 
       /* Oldest first: the intrusive list has the newest at its head. */
       for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
-        g_ptr_array_add (live, child);
+        {
+          gboolean begun;
+
+          cancel_mutex_lock (&child->lock);
+          begun = status_is_live (child->status);
+          cancel_mutex_unlock (&child->lock);
+
+          if (begun)
+            g_ptr_array_add (live, child);
+        }
       for (guint i = live->len; i > 0; i--)
         _cancel_children_add (self->children, g_ptr_array_index (live, i - 1));
     }
