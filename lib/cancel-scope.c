@@ -158,6 +158,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+static guint notify_signal_id;
 
 static CancelMutex tree_lock = CANCEL_MUTEX_INIT;
 static guint64 last_id;
@@ -256,13 +257,19 @@ cancel_scope_flush_changes (gpointer data)
 }
 
 /* Nobody listening means nothing to queue: a program that runs no main
- * loop must not pile up notifications for scopes nobody watches. One
- * look-up for any unblocked handler of any signal is a quarter of the
- * cost of asking for each of ours. */
+ * loop must not pile up notifications for scopes nobody watches. Most
+ * scopes have no handler at all, which one look-up settles; otherwise ask
+ * for ours (a linked source's ::cancelled handler does not count). */
 static gboolean
 cancel_scope_is_watched (CancelScope *self)
 {
-  return g_signal_handler_find (self, G_SIGNAL_MATCH_UNBLOCKED, 0, 0, NULL, NULL, NULL) != 0;
+  if (g_signal_handler_find (self, G_SIGNAL_MATCH_UNBLOCKED, 0, 0, NULL, NULL, NULL) == 0)
+    return FALSE;
+
+  return g_signal_has_handler_pending (self, notify_signal_id, 0, TRUE) ||
+         g_signal_has_handler_pending (self, signals[FINISHED], 0, TRUE) ||
+         g_signal_has_handler_pending (self, signals[STARTED], 0, TRUE) ||
+         g_signal_has_handler_pending (self, signals[PROGRESS], 0, TRUE);
 }
 
 static void
@@ -412,6 +419,7 @@ _cancel_scope_cancel_full (CancelScope  *self,
                            const char   *message)
 {
   gboolean cancelled;
+  gboolean ended;
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
   g_return_val_if_fail (reason > CANCEL_REASON_NONE && reason <= CANCEL_REASON_ERROR, FALSE);
@@ -422,10 +430,17 @@ _cancel_scope_cancel_full (CancelScope  *self,
   cancel_mutex_lock (&self->lock);
   cancelled = cancel_scope_mark_cancelled_locked (self, reason, origin,
                                                   g_strdup (message != NULL ? message : _("Cancelled")));
+  ended = cancel_status_is_final (self->status);
   cancel_mutex_unlock (&self->lock);
 
   if (!cancelled)
-    return FALSE;
+    {
+      /* The winner, in another thread, may not have flipped the flag yet;
+       * like g_cancellable_cancel(), return with the scope cancelled. */
+      if (!ended && !cascade_get ()->draining)
+        g_cancellable_cancel (G_CANCELLABLE (self));
+      return FALSE;
+    }
 
   CANCEL_DEBUG_SCOPE (self, reason, "Cancelled: %s", self->message);
   cancel_scope_queue_changes (self, CHANGES_CANCELLED);
@@ -1151,6 +1166,19 @@ cancel_scope_end (CancelScope  *self,
   cancel_scope_queue_changes (self, CHANGE_FINISHED | CHANGE_STATUS | CHANGE_END_TIME | CHANGE_ERROR);
 }
 
+/**
+ * cancel_scope_complete:
+ * @self: a running scope
+ *
+ * Ends @self with no error: [method@Cancel.Scope.end] with %NULL, for
+ * bindings that cannot pass a %NULL error.
+ */
+void
+cancel_scope_complete (CancelScope *self)
+{
+  cancel_scope_end (self, NULL);
+}
+
 gboolean
 _cancel_scope_is_ended (CancelScope *self)
 {
@@ -1430,8 +1458,10 @@ cancel_scope_link (CancelScope *self,
                         : g_strdup_printf (_("Parent %s was cancelled"), who);
 
       cancel_mutex_lock (&self->lock);
-      inherit = !self->shielded &&
-                cancel_scope_mark_cancelled_locked (self, CANCEL_REASON_PARENT, origin, message);
+      if (self->shielded)
+        g_free (message);
+      else
+        inherit = cancel_scope_mark_cancelled_locked (self, CANCEL_REASON_PARENT, origin, message);
       cancel_mutex_unlock (&self->lock);
     }
   cancel_mutex_unlock (&parent->lock);
@@ -1843,7 +1873,7 @@ cancel_scope_new (const char *name)
 }
 
 /**
- * cancel_scope_new_with_parent:
+ * cancel_scope_new_with_parent: (constructor)
  * @parent: (nullable): the parent, or %NULL for a root scope
  * @name: (nullable): a name for people reading monitors and logs
  *
@@ -1862,7 +1892,7 @@ cancel_scope_new_with_parent (CancelScope *parent,
 }
 
 /**
- * cancel_scope_new_shielded:
+ * cancel_scope_new_shielded: (constructor)
  * @parent: (nullable): the parent, or %NULL for the current scope
  * @name: (nullable): a name for people reading monitors and logs
  *
@@ -2324,6 +2354,8 @@ cancel_scope_class_init (CancelScopeClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_STRING);
+
+  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
 
   _cancel_i18n_init ();
 }

@@ -70,6 +70,8 @@ CANCEL_AVAILABLE_IN_ALL
 void            cancel_scope_end                      (CancelScope   *self,
                                                        const GError  *error);
 CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_complete                 (CancelScope   *self);
+CANCEL_AVAILABLE_IN_ALL
 CancelStatus    cancel_scope_get_status               (CancelScope   *self);
 CANCEL_AVAILABLE_IN_ALL
 gint64          cancel_scope_get_start_time           (CancelScope   *self);

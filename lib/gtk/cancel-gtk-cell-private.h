@@ -1,0 +1,48 @@
+/* cancel-gtk-cell-private.h: one cell of a row of the monitor
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+#include <cancelable.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CANCEL_GTK_CELL_NAME,
+  CANCEL_GTK_CELL_STATUS,
+  CANCEL_GTK_CELL_PROGRESS,
+  CANCEL_GTK_CELL_ELAPSED,
+  CANCEL_GTK_CELL_REMAINING,
+  CANCEL_GTK_CELL_REASON,
+  CANCEL_GTK_CELL_CANCEL,
+  CANCEL_GTK_CELL_DURATION,
+  CANCEL_GTK_CELL_MESSAGE,
+} CancelGtkCellKind;
+
+#define CANCEL_GTK_TYPE_CELL (cancel_gtk_cell_get_type ())
+
+G_DECLARE_FINAL_TYPE (CancelGtkCell, cancel_gtk_cell, CANCEL_GTK, CELL, GtkWidget)
+
+/* @ticking: the set (a GHashTable used as a set) of cells the monitor's
+ * one timer refreshes; a bound cell puts itself there while it has
+ * something that changes with time, and leaves it when unbound. */
+GtkWidget         *_cancel_gtk_cell_new        (CancelGtkCellKind  kind,
+                                                GHashTable        *ticking);
+CancelGtkCellKind  _cancel_gtk_cell_get_kind   (CancelGtkCell     *self);
+CancelScope       *_cancel_gtk_cell_get_scope  (CancelGtkCell     *self);
+/* The cancel button of a CANCEL cell, NULL for the other kinds. */
+GtkWidget         *_cancel_gtk_cell_get_button (CancelGtkCell     *self);
+/* The text shown (name, status, message, time...), for tests. */
+const char        *_cancel_gtk_cell_get_text   (CancelGtkCell     *self);
+void               _cancel_gtk_cell_bind       (CancelGtkCell     *self,
+                                                CancelScope       *scope);
+void               _cancel_gtk_cell_unbind     (CancelGtkCell     *self);
+/* Called by the timer for the cells in the ticking set. */
+void               _cancel_gtk_cell_tick       (CancelGtkCell     *self,
+                                                gint64             now);
+
+G_END_DECLS

@@ -1,0 +1,652 @@
+/* cancel-gtk-cell.c: one cell of a row of the monitor
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cancel-gtk-cell-private.h"
+#include "cancel-gtk-format-private.h"
+#include "cancel-gtk-style-private.h"
+
+#define MAX_HANDLERS 3
+
+struct _CancelGtkCell
+{
+  GtkWidget          parent_instance;
+
+  CancelGtkCellKind  kind;
+  GHashTable        *ticking;
+
+  CancelScope       *scope;
+  /* TRUE when the scope notifies on GTK's context; otherwise its notify
+   * signals would come from another thread, so nothing is connected and
+   * the timer polls it instead. */
+  gboolean           local;
+  gulong             handlers[MAX_HANDLERS];
+  GListModel        *children;
+  gulong             children_handler;
+  GSimpleAction     *fallback_action;
+
+  GtkWidget         *image;
+  GtkWidget         *label;
+  GtkWidget         *bar;
+  GtkWidget         *button;
+};
+
+G_DEFINE_FINAL_TYPE (CancelGtkCell, cancel_gtk_cell, GTK_TYPE_WIDGET)
+
+static gboolean
+scope_is_local (CancelScope *scope)
+{
+  GMainContext *context = cancel_scope_get_context (scope);
+
+  return context == NULL || context == g_main_context_default ();
+}
+
+static void
+set_label (CancelGtkCell *self,
+           const char    *text)
+{
+  /* Rows are refreshed several times a second: skip what did not change. */
+  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (self->label)), text) != 0)
+    gtk_label_set_label (GTK_LABEL (self->label), text);
+}
+
+static void
+update_leaf (CancelGtkCell *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  gboolean leaf;
+
+  if (!GTK_IS_TREE_EXPANDER (parent))
+    return;
+
+  leaf = self->children == NULL || g_list_model_get_n_items (self->children) == 0;
+  if (leaf)
+    gtk_widget_add_css_class (parent, "leaf");
+  else
+    gtk_widget_remove_css_class (parent, "leaf");
+}
+
+static void
+update_name (CancelGtkCell *self)
+{
+  g_autofree char *name = _cancel_gtk_format_scope_name (self->scope);
+
+  set_label (self, name);
+}
+
+static void
+update_status (CancelGtkCell *self)
+{
+  CancelGtkLook look = _cancel_gtk_look_for_scope (self->scope);
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->image), _cancel_gtk_look_icon_name (look));
+  _cancel_gtk_widget_set_look (self->image, look);
+  set_label (self, _cancel_gtk_format_status (self->scope));
+}
+
+static void
+update_progress (CancelGtkCell *self)
+{
+  double fraction = cancel_scope_get_progress (self->scope);
+  g_autofree char *message = cancel_scope_dup_progress_message (self->scope);
+  g_autofree char *text = NULL;
+
+  if (fraction < 0)
+    {
+      /* Unknown: the bar moves back and forth, nudged by the timer. */
+      gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->bar));
+      text = g_strdup (message != NULL ? message : "");
+    }
+  else
+    {
+      int percent = (int) (CLAMP (fraction, 0.0, 1.0) * 100.0 + 0.5);
+
+      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->bar), CLAMP (fraction, 0.0, 1.0));
+      if (message != NULL && message[0] != '\0')
+        /* Translators: a percentage and a progress message: "42 % · Copying" */
+        text = g_strdup_printf (_("%d %% · %s"), percent, message);
+      else
+        text = g_strdup_printf (_("%d %%"), percent);
+    }
+
+  set_label (self, text);
+}
+
+static void
+update_elapsed (CancelGtkCell *self,
+                gint64         now)
+{
+  gint64 start = cancel_scope_get_start_time (self->scope);
+  gint64 end = cancel_scope_get_end_time (self->scope);
+  g_autofree char *text = NULL;
+
+  if (start <= 0)
+    {
+      set_label (self, "—");
+      return;
+    }
+
+  text = _cancel_gtk_format_duration ((end > 0 ? end : now) - start);
+  set_label (self, text);
+}
+
+static void
+update_remaining (CancelGtkCell *self)
+{
+  gint64 remaining;
+  g_autofree char *text = NULL;
+
+  if (cancel_status_is_final (cancel_scope_get_status (self->scope)))
+    {
+      set_label (self, "—");
+      return;
+    }
+
+  remaining = cancel_scope_get_remaining (self->scope);
+  if (remaining < 0)
+    set_label (self, "—");
+  else if (remaining == 0)
+    set_label (self, C_("deadline", "Passed"));
+  else
+    {
+      text = _cancel_gtk_format_duration (remaining);
+      set_label (self, text);
+    }
+}
+
+static void
+update_reason (CancelGtkCell *self)
+{
+  g_autofree char *text = _cancel_gtk_format_reason (self->scope);
+
+  set_label (self, text != NULL ? text : "");
+}
+
+static void
+update_duration (CancelGtkCell *self)
+{
+  update_elapsed (self, g_get_monotonic_time ());
+}
+
+static void
+update_message (CancelGtkCell *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text = cancel_scope_get_message (self->scope);
+
+  if (cancel_scope_get_status (self->scope) == CANCEL_STATUS_FAILED)
+    {
+      error = cancel_scope_dup_error (self->scope);
+      if (error != NULL)
+        text = error->message;
+    }
+
+  set_label (self, text != NULL ? text : "");
+}
+
+static void
+update_cancel (CancelGtkCell *self)
+{
+  g_autofree char *name = _cancel_gtk_format_scope_name (self->scope);
+  g_autofree char *label = g_strdup_printf (_("Cancel “%s”"), name);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+
+  if (self->fallback_action != NULL)
+    {
+      CancelStatus status = cancel_scope_get_status (self->scope);
+
+      g_simple_action_set_enabled (self->fallback_action,
+                                   status == CANCEL_STATUS_RUNNING ||
+                                   status == CANCEL_STATUS_SHIELDED);
+    }
+}
+
+static void
+update (CancelGtkCell *self)
+{
+  if (self->scope == NULL)
+    return;
+
+  switch (self->kind)
+    {
+    case CANCEL_GTK_CELL_NAME:
+      update_name (self);
+      update_leaf (self);
+      break;
+    case CANCEL_GTK_CELL_STATUS:
+      update_status (self);
+      break;
+    case CANCEL_GTK_CELL_PROGRESS:
+      update_progress (self);
+      break;
+    case CANCEL_GTK_CELL_ELAPSED:
+      update_elapsed (self, g_get_monotonic_time ());
+      break;
+    case CANCEL_GTK_CELL_REMAINING:
+      update_remaining (self);
+      break;
+    case CANCEL_GTK_CELL_REASON:
+      update_reason (self);
+      break;
+    case CANCEL_GTK_CELL_CANCEL:
+      update_cancel (self);
+      break;
+    case CANCEL_GTK_CELL_DURATION:
+      update_duration (self);
+      break;
+    case CANCEL_GTK_CELL_MESSAGE:
+      update_message (self);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+on_scope_notify (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  update (user_data);
+}
+
+static void
+on_children_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     gpointer    user_data)
+{
+  update_leaf (user_data);
+}
+
+static void
+on_fallback_cancel (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CancelGtkCell *self = user_data;
+
+  if (self->scope != NULL)
+    cancel_scope_cancel (self->scope, CANCEL_REASON_MANUAL, _("Cancelled by user"));
+}
+
+static void G_GNUC_NULL_TERMINATED
+connect_notify (CancelGtkCell *self,
+                const char    *first_property,
+                ...)
+{
+  const char *property;
+  va_list args;
+  guint i = 0;
+
+  va_start (args, first_property);
+  for (property = first_property; property != NULL; property = va_arg (args, const char *))
+    {
+      g_autofree char *detailed = g_strconcat ("notify::", property, NULL);
+
+      g_assert (i < MAX_HANDLERS);
+      self->handlers[i++] = g_signal_connect (self->scope, detailed,
+                                              G_CALLBACK (on_scope_notify), self);
+    }
+  va_end (args);
+}
+
+static gboolean
+kind_ticks (CancelGtkCellKind kind)
+{
+  return kind == CANCEL_GTK_CELL_ELAPSED ||
+         kind == CANCEL_GTK_CELL_REMAINING ||
+         kind == CANCEL_GTK_CELL_PROGRESS;
+}
+
+void
+_cancel_gtk_cell_bind (CancelGtkCell *self,
+                       CancelScope   *scope)
+{
+  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
+  g_return_if_fail (CANCEL_IS_SCOPE (scope));
+
+  if (self->scope == scope)
+    return;
+
+  _cancel_gtk_cell_unbind (self);
+
+  self->scope = g_object_ref (scope);
+  self->local = scope_is_local (scope);
+
+  if (self->local)
+    {
+      switch (self->kind)
+        {
+        case CANCEL_GTK_CELL_NAME:
+          self->children = g_object_ref (cancel_scope_get_children (scope));
+          self->children_handler = g_signal_connect (self->children, "items-changed",
+                                                     G_CALLBACK (on_children_changed), self);
+          break;
+        case CANCEL_GTK_CELL_STATUS:
+          connect_notify (self, "status", "reason", NULL);
+          break;
+        case CANCEL_GTK_CELL_PROGRESS:
+          /* Polled by the timer rather than notified: operations may
+           * report far more often than anyone can read, and the cost of
+           * the view must not follow their rate. */
+          break;
+        case CANCEL_GTK_CELL_REMAINING:
+          connect_notify (self, "deadline", "status", NULL);
+          break;
+        case CANCEL_GTK_CELL_REASON:
+          connect_notify (self, "reason", "origin-reason", "message", NULL);
+          break;
+        case CANCEL_GTK_CELL_CANCEL:
+          {
+            g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+            g_autoptr(GAction) action = cancel_scope_create_action (scope, "cancel");
+
+            /* The scope's own action: enabled while it runs, activating
+             * it cancels MANUAL "Cancelled by user" (DESIGN rule 16). */
+            g_action_map_add_action (G_ACTION_MAP (group), action);
+            gtk_widget_insert_action_group (GTK_WIDGET (self), "row", G_ACTION_GROUP (group));
+          }
+          break;
+        case CANCEL_GTK_CELL_ELAPSED:
+        case CANCEL_GTK_CELL_DURATION:
+        case CANCEL_GTK_CELL_MESSAGE:
+        default:
+          break;
+        }
+    }
+  else if (self->kind == CANCEL_GTK_CELL_CANCEL)
+    {
+      g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+      self->fallback_action = g_simple_action_new ("cancel", NULL);
+      g_signal_connect (self->fallback_action, "activate",
+                        G_CALLBACK (on_fallback_cancel), self);
+      g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (self->fallback_action));
+      gtk_widget_insert_action_group (GTK_WIDGET (self), "row", G_ACTION_GROUP (group));
+    }
+
+  if (self->ticking != NULL && (!self->local || kind_ticks (self->kind)))
+    g_hash_table_add (self->ticking, self);
+
+  update (self);
+}
+
+void
+_cancel_gtk_cell_unbind (CancelGtkCell *self)
+{
+  guint i;
+
+  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
+
+  if (self->scope == NULL)
+    return;
+
+  if (self->ticking != NULL)
+    g_hash_table_remove (self->ticking, self);
+
+  for (i = 0; i < MAX_HANDLERS; i++)
+    g_clear_signal_handler (&self->handlers[i], self->scope);
+
+  if (self->children != NULL)
+    {
+      g_clear_signal_handler (&self->children_handler, self->children);
+      g_clear_object (&self->children);
+    }
+
+  if (self->kind == CANCEL_GTK_CELL_CANCEL)
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "row", NULL);
+  g_clear_object (&self->fallback_action);
+
+  g_clear_object (&self->scope);
+}
+
+void
+_cancel_gtk_cell_tick (CancelGtkCell *self,
+                       gint64         now)
+{
+  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
+
+  if (self->scope == NULL)
+    return;
+
+  if (self->kind == CANCEL_GTK_CELL_ELAPSED)
+    update_elapsed (self, now);
+  else
+    update (self);
+}
+
+CancelGtkCellKind
+_cancel_gtk_cell_get_kind (CancelGtkCell *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_CELL (self), 0);
+
+  return self->kind;
+}
+
+CancelScope *
+_cancel_gtk_cell_get_scope (CancelGtkCell *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_CELL (self), NULL);
+
+  return self->scope;
+}
+
+GtkWidget *
+_cancel_gtk_cell_get_button (CancelGtkCell *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_CELL (self), NULL);
+
+  return self->button;
+}
+
+const char *
+_cancel_gtk_cell_get_text (CancelGtkCell *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_CELL (self), NULL);
+
+  return self->label != NULL ? gtk_label_get_label (GTK_LABEL (self->label)) : NULL;
+}
+
+/* Tooltips are made when asked for: setting one on every update costs a
+ * round trip to the X server (GTK looks for the pointer each time). */
+static gboolean
+cancel_gtk_cell_query_tooltip (GtkWidget  *widget,
+                               int         x,
+                               int         y,
+                               gboolean    keyboard_mode,
+                               GtkTooltip *tooltip)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (widget);
+  g_autofree char *text = NULL;
+
+  if (self->scope == NULL)
+    return FALSE;
+
+  switch (self->kind)
+    {
+    case CANCEL_GTK_CELL_NAME:
+      {
+        g_autofree char *name = _cancel_gtk_format_scope_name (self->scope);
+
+        text = g_strdup_printf ("%s (#%" G_GUINT64_FORMAT ")", name,
+                                cancel_scope_get_id (self->scope));
+      }
+      break;
+
+    case CANCEL_GTK_CELL_PROGRESS:
+      text = cancel_scope_dup_progress_message (self->scope);
+      break;
+
+    case CANCEL_GTK_CELL_REASON:
+      text = g_strdup (cancel_scope_get_message (self->scope));
+      break;
+
+    case CANCEL_GTK_CELL_MESSAGE:
+      text = g_strdup (gtk_label_get_label (GTK_LABEL (self->label)));
+      break;
+
+    case CANCEL_GTK_CELL_CANCEL:
+      text = g_strdup (_("Cancel"));
+      break;
+
+    case CANCEL_GTK_CELL_STATUS:
+    case CANCEL_GTK_CELL_ELAPSED:
+    case CANCEL_GTK_CELL_REMAINING:
+    case CANCEL_GTK_CELL_DURATION:
+    default:
+      break;
+    }
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static GtkWidget *
+add_label (CancelGtkCell *self,
+           float          xalign,
+           gboolean       numeric)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_set_hexpand (label, TRUE);
+  if (numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_set_parent (label, GTK_WIDGET (self));
+
+  return label;
+}
+
+static void
+build (CancelGtkCell *self)
+{
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self),
+                              self->kind == CANCEL_GTK_CELL_NAME ||
+                              self->kind == CANCEL_GTK_CELL_PROGRESS ||
+                              self->kind == CANCEL_GTK_CELL_REASON ||
+                              self->kind == CANCEL_GTK_CELL_MESSAGE ||
+                              self->kind == CANCEL_GTK_CELL_CANCEL);
+
+  switch (self->kind)
+    {
+    case CANCEL_GTK_CELL_NAME:
+    case CANCEL_GTK_CELL_REASON:
+    case CANCEL_GTK_CELL_MESSAGE:
+      self->label = add_label (self, 0.0f, FALSE);
+      break;
+
+    case CANCEL_GTK_CELL_STATUS:
+      self->image = gtk_image_new ();
+      gtk_widget_add_css_class (self->image, "status-icon");
+      gtk_widget_set_parent (self->image, GTK_WIDGET (self));
+      self->label = add_label (self, 0.0f, FALSE);
+      break;
+
+    case CANCEL_GTK_CELL_PROGRESS:
+      gtk_widget_add_css_class (GTK_WIDGET (self), "progress-cell");
+      self->bar = gtk_progress_bar_new ();
+      gtk_progress_bar_set_pulse_step (GTK_PROGRESS_BAR (self->bar), 0.2);
+      gtk_widget_set_valign (self->bar, GTK_ALIGN_CENTER);
+      gtk_widget_set_parent (self->bar, GTK_WIDGET (self));
+      self->label = add_label (self, 0.0f, FALSE);
+      gtk_widget_add_css_class (self->label, "dim-label");
+      gtk_widget_add_css_class (self->label, "caption");
+      break;
+
+    case CANCEL_GTK_CELL_ELAPSED:
+    case CANCEL_GTK_CELL_REMAINING:
+    case CANCEL_GTK_CELL_DURATION:
+      self->label = add_label (self, 1.0f, TRUE);
+      break;
+
+    case CANCEL_GTK_CELL_CANCEL:
+      self->button = gtk_button_new_from_icon_name ("process-stop-symbolic");
+      gtk_widget_add_css_class (self->button, "flat");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cancel"),
+                                      -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), "row.cancel");
+      gtk_widget_set_halign (self->button, GTK_ALIGN_CENTER);
+      gtk_widget_set_parent (self->button, GTK_WIDGET (self));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+cancel_gtk_cell_dispose (GObject *object)
+{
+  CancelGtkCell *self = (CancelGtkCell *) object;
+  GtkWidget *child;
+
+  _cancel_gtk_cell_unbind (self);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  self->image = self->label = self->bar = self->button = NULL;
+
+  G_OBJECT_CLASS (cancel_gtk_cell_parent_class)->dispose (object);
+}
+
+static void
+cancel_gtk_cell_finalize (GObject *object)
+{
+  CancelGtkCell *self = (CancelGtkCell *) object;
+
+  g_clear_pointer (&self->ticking, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cancel_gtk_cell_parent_class)->finalize (object);
+}
+
+static void
+cancel_gtk_cell_class_init (CancelGtkCellClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cancel_gtk_cell_dispose;
+  object_class->finalize = cancel_gtk_cell_finalize;
+
+  widget_class->query_tooltip = cancel_gtk_cell_query_tooltip;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "cancelcell");
+}
+
+static void
+cancel_gtk_cell_init (CancelGtkCell *self)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+}
+
+GtkWidget *
+_cancel_gtk_cell_new (CancelGtkCellKind  kind,
+                      GHashTable        *ticking)
+{
+  CancelGtkCell *self = g_object_new (CANCEL_GTK_TYPE_CELL, NULL);
+
+  self->kind = kind;
+  self->ticking = ticking != NULL ? g_hash_table_ref (ticking) : NULL;
+  build (self);
+
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,35 @@
+/* cancel-gtk-format-private.h: words for scopes, durations and causes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <cancelable.h>
+
+G_BEGIN_DECLS
+
+/* A duration for people: "250 ms", "2.5 s", "12 s", "3:05", "1:02:03".
+ * Negative values count as zero. */
+char        *_cancel_gtk_format_duration          (gint64       usec);
+
+/* The scope's name, or "Operation #ID" when it has none. */
+char        *_cancel_gtk_format_scope_name        (CancelScope *scope);
+
+/* TRUE while a scope was asked to cancel (it has a reason) but has not
+ * ended yet. */
+gboolean     _cancel_gtk_scope_is_cancelling      (CancelScope *scope);
+
+/* "Running", "Cancelling", "Timed out", ... (translated). */
+const char  *_cancel_gtk_format_status            (CancelScope *scope);
+
+/* The reason, with the origin for PARENT: "Parent (Timeout)"; NULL when
+ * the scope was not cancelled. */
+char        *_cancel_gtk_format_reason            (CancelScope *scope);
+
+/* Why the scope was cancelled, in one sentence: "Cancelled because its
+ * parent “Batch” timed out after 5 s". NULL when it was not cancelled.
+ * Walks the ancestors with cancel_scope_dup_parent(); any thread. */
+char        *_cancel_gtk_describe_cause           (CancelScope *scope);
+
+G_END_DECLS

@@ -1,0 +1,309 @@
+/* cancel-gtk-mirror.c: a list model that repeats another one with precise
+ * changes
+ *
+ * The registry publishes a batch of changes as one items-changed: the
+ * removal of a few scattered scopes becomes "from the first removed to the
+ * last, N items replaced by N - k", and evicting old history becomes "all
+ * replaced". That is correct, but every view below re-creates and rebinds
+ * the rows of the items reported as replaced by themselves: with 10,000
+ * live operations and steady churn, every iteration rebuilds the tree.
+ *
+ * This model keeps its own copy of the items and turns each change into
+ * the runs of removals and insertions that really happened, matched by
+ * identity (the registry only removes and appends, never reorders). Past
+ * MAX_RUNS runs (or if items moved), it reports one replacement of the
+ * part that changed, as the source did.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "cancel-gtk-mirror-private.h"
+
+#define MAX_RUNS 64
+
+typedef enum
+{
+  RUN_KEEP,
+  RUN_REMOVE,
+  RUN_INSERT,
+} RunKind;
+
+typedef struct
+{
+  RunKind kind;
+  guint   length;
+  guint   first_new;  /* RUN_INSERT: index of its first item in the new items */
+} Run;
+
+struct _CancelGtkMirror
+{
+  GObject     parent_instance;
+
+  GListModel *source;
+  gulong      handler;
+  GPtrArray  *items;  /* strong references */
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CancelGtkMirror, cancel_gtk_mirror, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+cancel_gtk_mirror_get_item_type (GListModel *model)
+{
+  return g_list_model_get_item_type (CANCEL_GTK_MIRROR (model)->source);
+}
+
+static guint
+cancel_gtk_mirror_get_n_items (GListModel *model)
+{
+  return CANCEL_GTK_MIRROR (model)->items->len;
+}
+
+static gpointer
+cancel_gtk_mirror_get_item (GListModel *model,
+                            guint       position)
+{
+  CancelGtkMirror *self = CANCEL_GTK_MIRROR (model);
+
+  if (position >= self->items->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = cancel_gtk_mirror_get_item_type;
+  iface->get_n_items = cancel_gtk_mirror_get_n_items;
+  iface->get_item = cancel_gtk_mirror_get_item;
+}
+
+/* Inserts @n items of @from (whose references it takes) at @position. */
+static void
+insert_items (GPtrArray *items,
+              guint      position,
+              gpointer  *from,
+              guint      n)
+{
+  guint old_len = items->len;
+
+  /* Grow without the free function seeing the new slots. */
+  g_ptr_array_set_size (items, old_len + n);
+  memmove (items->pdata + position + n, items->pdata + position,
+           (old_len - position) * sizeof (gpointer));
+  memcpy (items->pdata + position, from, n * sizeof (gpointer));
+}
+
+static void
+add_run (GArray  *runs,
+         RunKind  kind,
+         guint    first_new)
+{
+  Run *last = runs->len > 0 ? &g_array_index (runs, Run, runs->len - 1) : NULL;
+  Run run = { kind, 1, first_new };
+
+  if (last != NULL && last->kind == kind)
+    last->length++;
+  else
+    g_array_append_val (runs, run);
+}
+
+/* The runs that turn old[from_old, to_old) into new[from_new, to_new):
+ * walking both, an old item that is not the next new one is removed, and
+ * the new items left when the old ones are exhausted are appended. That
+ * is always a correct script, and the shortest one when the new items are
+ * the old ones minus some, plus some at the end: what the registry does.
+ * NULL when it takes more than MAX_RUNS changes. */
+static GArray *
+diff (gpointer *old_items,
+      guint     from_old,
+      guint     to_old,
+      gpointer *new_items,
+      guint     from_new,
+      guint     to_new)
+{
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  guint i = from_old, j = from_new, n_changes = 0;
+  RunKind last = RUN_KEEP;
+
+  while (i < to_old || j < to_new)
+    {
+      RunKind kind;
+
+      if (i < to_old && j < to_new && old_items[i] == new_items[j])
+        {
+          kind = RUN_KEEP;
+          add_run (runs, kind, 0);
+          i++, j++;
+        }
+      else if (i < to_old)
+        {
+          kind = RUN_REMOVE;
+          add_run (runs, kind, 0);
+          i++;
+        }
+      else
+        {
+          kind = RUN_INSERT;
+          add_run (runs, kind, j);
+          j++;
+        }
+
+      if (kind != RUN_KEEP && kind != last && ++n_changes > MAX_RUNS)
+        return NULL;
+      last = kind;
+    }
+
+  return g_steal_pointer (&runs);
+}
+
+static void
+on_source_items_changed (GListModel      *source,
+                         guint            position,
+                         guint            removed,
+                         guint            added,
+                         CancelGtkMirror *self)
+{
+  gpointer *old_items = self->items->pdata + position;
+  g_autofree gpointer *new_items = g_new (gpointer, MAX (added, 1));
+  g_autoptr(GArray) runs = NULL;
+  guint prefix = 0, suffix = 0, i, k;
+
+  g_return_if_fail (position + removed <= self->items->len);
+
+  for (i = 0; i < added; i++)
+    new_items[i] = g_list_model_get_item (source, position + i);
+
+  while (prefix < removed && prefix < added && old_items[prefix] == new_items[prefix])
+    prefix++;
+  while (suffix < removed - prefix && suffix < added - prefix &&
+         old_items[removed - 1 - suffix] == new_items[added - 1 - suffix])
+    suffix++;
+
+  /* The unchanged ends hold references of their own already. */
+  for (i = 0; i < prefix; i++)
+    g_object_unref (new_items[i]);
+  for (i = added - suffix; i < added; i++)
+    g_object_unref (new_items[i]);
+
+  if (prefix + suffix == removed && prefix + suffix == added)
+    return;
+
+  runs = diff (old_items, prefix, removed - suffix, new_items, prefix, added - suffix);
+
+  if (runs == NULL)
+    {
+      guint n_old = removed - prefix - suffix;
+      guint n_new = added - prefix - suffix;
+
+      k = position + prefix;
+      g_ptr_array_remove_range (self->items, k, n_old);
+      insert_items (self->items, k, new_items + prefix, n_new);
+      g_list_model_items_changed (G_LIST_MODEL (self), k, n_old, n_new);
+      return;
+    }
+
+  /* Left to right, the copy changed before each emission: every signal
+   * describes the model as it is when emitted. */
+  k = position + prefix;
+  for (i = 0; i < runs->len; i++)
+    {
+      Run *run = &g_array_index (runs, Run, i);
+
+      switch (run->kind)
+        {
+        case RUN_KEEP:
+          {
+            guint n;
+
+            /* Kept items hold a reference already. */
+            for (n = 0; n < run->length; n++)
+              g_object_unref (g_ptr_array_index (self->items, k + n));
+            k += run->length;
+          }
+          break;
+
+        case RUN_REMOVE:
+          g_ptr_array_remove_range (self->items, k, run->length);
+          g_list_model_items_changed (G_LIST_MODEL (self), k, run->length, 0);
+          break;
+
+        case RUN_INSERT:
+          insert_items (self->items, k, new_items + run->first_new, run->length);
+          g_list_model_items_changed (G_LIST_MODEL (self), k, 0, run->length);
+          k += run->length;
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static void
+cancel_gtk_mirror_dispose (GObject *object)
+{
+  CancelGtkMirror *self = CANCEL_GTK_MIRROR (object);
+
+  if (self->source != NULL)
+    {
+      g_clear_signal_handler (&self->handler, self->source);
+      g_clear_object (&self->source);
+    }
+
+  G_OBJECT_CLASS (cancel_gtk_mirror_parent_class)->dispose (object);
+}
+
+static void
+cancel_gtk_mirror_finalize (GObject *object)
+{
+  CancelGtkMirror *self = CANCEL_GTK_MIRROR (object);
+
+  g_ptr_array_unref (self->items);
+
+  G_OBJECT_CLASS (cancel_gtk_mirror_parent_class)->finalize (object);
+}
+
+static void
+cancel_gtk_mirror_class_init (CancelGtkMirrorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cancel_gtk_mirror_dispose;
+  object_class->finalize = cancel_gtk_mirror_finalize;
+}
+
+static void
+cancel_gtk_mirror_init (CancelGtkMirror *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+GListModel *
+_cancel_gtk_mirror_new (GListModel *source)
+{
+  CancelGtkMirror *self;
+  guint i, n;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (source), NULL);
+
+  self = g_object_new (CANCEL_GTK_TYPE_MIRROR, NULL);
+  self->source = g_object_ref (source);
+
+  n = g_list_model_get_n_items (source);
+  g_ptr_array_set_size (self->items, n);
+  for (i = 0; i < n; i++)
+    g_ptr_array_index (self->items, i) = g_list_model_get_item (source, i);
+
+  self->handler = g_signal_connect (source, "items-changed",
+                                    G_CALLBACK (on_source_items_changed), self);
+
+  return G_LIST_MODEL (self);
+}

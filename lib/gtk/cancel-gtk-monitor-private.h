@@ -1,0 +1,51 @@
+/* cancel-gtk-monitor-private.h: the monitor's parts, for tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "cancel-gtk-monitor.h"
+#include "cancel-gtk-timeline-private.h"
+
+G_BEGIN_DECLS
+
+GtkColumnView     *_cancel_gtk_monitor_get_live_view       (CancelGtkMonitor *self);
+GtkColumnView     *_cancel_gtk_monitor_get_history_view    (CancelGtkMonitor *self);
+/* The rows of each list (a GtkSingleSelection of GtkTreeListRow for the
+ * live tree, of CancelScope for the history), whether shown or not. */
+GListModel        *_cancel_gtk_monitor_get_live_rows       (CancelGtkMonitor *self);
+GListModel        *_cancel_gtk_monitor_get_history_rows    (CancelGtkMonitor *self);
+GtkEditable       *_cancel_gtk_monitor_get_search_entry    (CancelGtkMonitor *self);
+GtkDropDown       *_cancel_gtk_monitor_get_status_dropdown (CancelGtkMonitor *self);
+GtkStack          *_cancel_gtk_monitor_get_stack           (CancelGtkMonitor *self);
+CancelGtkTimeline *_cancel_gtk_monitor_get_timeline        (CancelGtkMonitor *self);
+/* The text of a field of the details pane: "cause", "id", "parent",
+ * "children", "status", "started", "duration", "deadline", "progress",
+ * "error", "title". */
+const char        *_cancel_gtk_monitor_get_details_text    (CancelGtkMonitor *self,
+                                                            const char       *field);
+/* The text of a value of the statistics strip: a status nick ("running",
+ * "completed", ...), "average-duration" or "cancel-latency". */
+const char        *_cancel_gtk_monitor_get_stat_text       (CancelGtkMonitor *self,
+                                                            const char       *stat);
+/* Runs the periodic refresh now (statistics, visible times, details). */
+void               _cancel_gtk_monitor_refresh             (CancelGtkMonitor *self);
+/* How many cells the periodic timer refreshes: the visible ones only. */
+guint              _cancel_gtk_monitor_get_n_ticking       (CancelGtkMonitor *self);
+
+/* The status filter choices, in the order of the drop-down. */
+enum
+{
+  CANCEL_GTK_STATUS_FILTER_ALL,
+  CANCEL_GTK_STATUS_FILTER_RUNNING,
+  CANCEL_GTK_STATUS_FILTER_SHIELDED,
+  CANCEL_GTK_STATUS_FILTER_CANCELLING,
+  CANCEL_GTK_STATUS_FILTER_COMPLETED,
+  CANCEL_GTK_STATUS_FILTER_CANCELLED,
+  CANCEL_GTK_STATUS_FILTER_TIMED_OUT,
+  CANCEL_GTK_STATUS_FILTER_FAILED,
+  CANCEL_GTK_N_STATUS_FILTERS
+};
+
+G_END_DECLS
