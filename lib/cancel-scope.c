@@ -266,10 +266,12 @@ cancel_scope_is_watched (CancelScope *self)
   if (g_signal_handler_find (self, G_SIGNAL_MATCH_UNBLOCKED, 0, 0, NULL, NULL, NULL) == 0)
     return FALSE;
 
-  return g_signal_has_handler_pending (self, notify_signal_id, 0, TRUE) ||
-         g_signal_has_handler_pending (self, signals[FINISHED], 0, TRUE) ||
-         g_signal_has_handler_pending (self, signals[STARTED], 0, TRUE) ||
-         g_signal_has_handler_pending (self, signals[PROGRESS], 0, TRUE);
+  /* Matching the id alone finds detailed handlers ("notify::status") too,
+   * which g_signal_has_handler_pending() with no detail would not. */
+  return g_signal_handler_find (self, G_SIGNAL_MATCH_ID, notify_signal_id, 0, NULL, NULL, NULL) != 0 ||
+         g_signal_handler_find (self, G_SIGNAL_MATCH_ID, signals[FINISHED], 0, NULL, NULL, NULL) != 0 ||
+         g_signal_handler_find (self, G_SIGNAL_MATCH_ID, signals[STARTED], 0, NULL, NULL, NULL) != 0 ||
+         g_signal_handler_find (self, G_SIGNAL_MATCH_ID, signals[PROGRESS], 0, NULL, NULL, NULL) != 0;
 }
 
 static void
