@@ -131,6 +131,9 @@ struct _CancelGtkMonitor
 
   /* The cells the timer refreshes: only bound ones, i.e. visible rows. */
   GHashTable          *ticking;
+  /* Cells unbound by their list, to unbind unless bound again at once */
+  GHashTable          *unbinding;
+  guint                unbind_id;
   guint                timer_id;
   guint                n_ticks;
   gboolean             stats_dirty;
@@ -236,11 +239,50 @@ setup_cell (GtkSignalListItemFactory *factory,
     }
   else
     gtk_list_item_set_child (item, cell);
+}
 
-  /* The cancel buttons and the rows themselves are focusable; the cells
-   * are not targets of their own. */
-  if (kind != CANCEL_GTK_CELL_CANCEL)
-    gtk_list_item_set_activatable (item, TRUE);
+/* GTK 4.8's signal factory unbinds and binds again every row whose
+ * position changed, even to the same item: one operation ending near the
+ * top of the list rebinds the ~200 rows a list view keeps. So unbinding
+ * only marks the cell; a bind to the same item right after costs nothing,
+ * and the cells left unbound are really unbound when the main loop is
+ * idle again. */
+static void
+really_unbind_cell (CancelGtkCell *cell)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (cell));
+
+  _cancel_gtk_cell_unbind (cell);
+
+  if (GTK_IS_TREE_EXPANDER (parent))
+    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (parent), NULL);
+}
+
+static void
+flush_unbinds (CancelGtkMonitor *self)
+{
+  GHashTableIter iter;
+  gpointer cell;
+
+  g_clear_handle_id (&self->unbind_id, g_source_remove);
+
+  g_hash_table_iter_init (&iter, self->unbinding);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    {
+      really_unbind_cell (cell);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static gboolean
+on_unbind_idle (gpointer user_data)
+{
+  CancelGtkMonitor *self = user_data;
+
+  self->unbind_id = 0;
+  flush_unbinds (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -250,13 +292,18 @@ bind_cell (GtkSignalListItemFactory *factory,
 {
   g_autoptr(CancelScope) scope = list_item_dup_scope (item);
   GtkWidget *child = gtk_list_item_get_child (item);
+  CancelGtkCell *cell = list_item_get_cell (item);
 
-  if (GTK_IS_TREE_EXPANDER (child))
+  g_hash_table_remove (self->unbinding, cell);
+
+  if (GTK_IS_TREE_EXPANDER (child) &&
+      gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (child)) != gtk_list_item_get_item (item))
     gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child),
                                     GTK_TREE_LIST_ROW (gtk_list_item_get_item (item)));
 
+  /* Nothing to do when it is the same scope as before. */
   if (scope != NULL)
-    _cancel_gtk_cell_bind (list_item_get_cell (item), scope);
+    _cancel_gtk_cell_bind (cell, scope);
 }
 
 static void
@@ -264,12 +311,13 @@ unbind_cell (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              CancelGtkMonitor         *self)
 {
-  GtkWidget *child = gtk_list_item_get_child (item);
+  g_hash_table_add (self->unbinding, g_object_ref (list_item_get_cell (item)));
 
-  _cancel_gtk_cell_unbind (list_item_get_cell (item));
-
-  if (GTK_IS_TREE_EXPANDER (child))
-    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), NULL);
+  if (self->unbind_id == 0)
+    {
+      self->unbind_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_unbind_idle, self, NULL);
+      g_source_set_name_by_id (self->unbind_id, "[cancel-gtk] unbind cells");
+    }
 }
 
 static void
@@ -843,8 +891,6 @@ static void
 refresh_stats (CancelGtkMonitor *self)
 {
   g_autoptr(CancelRegistryStats) stats = NULL;
-  g_autofree char *live_title = NULL;
-  g_autofree char *history_title = NULL;
   guint64 cancelled;
   guint i;
 
@@ -890,14 +936,28 @@ refresh_stats (CancelGtkMonitor *self)
   else
     set_stat (self->latency_value, "—");
 
+  update_actions (self);
+}
+
+/* The tab titles count the rows of each list: cheap, so every tick. */
+static void
+refresh_titles (CancelGtkMonitor *self)
+{
+  g_autofree char *live_title = NULL;
+  g_autofree char *history_title = NULL;
+
+  if (self->registry == NULL)
+    return;
+
   /* Translators: the title of the tab of live operations, with their number */
   live_title = g_strdup_printf (_("Live (%u)"), g_list_model_get_n_items (G_LIST_MODEL (self->registry)));
   /* Translators: the title of the tab of finished operations, with their number */
   history_title = g_strdup_printf (_("History (%u)"), g_list_model_get_n_items (self->history));
-  gtk_stack_page_set_title (self->live_page, live_title);
-  gtk_stack_page_set_title (self->history_page, history_title);
 
-  update_actions (self);
+  if (g_strcmp0 (gtk_stack_page_get_title (self->live_page), live_title) != 0)
+    gtk_stack_page_set_title (self->live_page, live_title);
+  if (g_strcmp0 (gtk_stack_page_get_title (self->history_page), history_title) != 0)
+    gtk_stack_page_set_title (self->history_page, history_title);
 }
 
 /* List views keep rows bound well beyond what they show (some 200 in
@@ -943,6 +1003,7 @@ refresh (CancelGtkMonitor *self,
    * lists changed. */
   if (force || (self->stats_dirty && self->n_ticks % 2 == 0))
     refresh_stats (self);
+  refresh_titles (self);
 
   /* A live status filter goes stale when operations get cancelled. */
   if (self->n_ticks % 2 == 0 &&
@@ -1186,6 +1247,7 @@ cancel_gtk_monitor_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  flush_unbinds (self);
 
   if (self->details_scope != NULL)
     {
@@ -1202,6 +1264,7 @@ cancel_gtk_monitor_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   unbind_registry (self);
+  flush_unbinds (self);
 
   if (self->status_filter != NULL)
     gtk_custom_filter_set_filter_func (self->status_filter, NULL, NULL, NULL);
@@ -1221,6 +1284,7 @@ cancel_gtk_monitor_finalize (GObject *object)
   CancelGtkMonitor *self = CANCEL_GTK_MONITOR (object);
 
   g_clear_pointer (&self->ticking, g_hash_table_unref);
+  g_clear_pointer (&self->unbinding, g_hash_table_unref);
 
   G_OBJECT_CLASS (cancel_gtk_monitor_parent_class)->finalize (object);
 }
@@ -1325,6 +1389,7 @@ cancel_gtk_monitor_init (CancelGtkMonitor *self)
   GtkFilter *every;
 
   self->ticking = g_hash_table_new (NULL, NULL);
+  self->unbinding = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -1,0 +1,450 @@
+/* bench-monitor.c: is the monitor responsive with 10,000 live operations?
+ *
+ * 10,000 live operations (begun on worker threads) each report progress
+ * 10 times a second from those threads, while a monitor shows them in a
+ * window; with --churn C, C a second also complete and are replaced by new
+ * ones (the oldest first). Measured on the GTK thread:
+ *
+ * - the work done by each main-context iteration (from the end of its
+ *   poll to the end of its dispatch: the time the UI cannot react), p50,
+ *   p99 and max; the target is p99 <= 16 ms (one frame at 60 Hz);
+ * - frames painted per second (the window's frame clock): as the monitor
+ *   needs them, and when every frame redraws the whole monitor (capacity);
+ * - how long until the 10,000 rows are there, and until they are gone
+ *   after "cancel all".
+ *
+ *   bench-monitor [--ops N] [--seconds S] [--threads T] [--hz H] [--churn C] [--quick]
+ *
+ * Targets are reported, never enforced. Run under Xvfb.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <stdlib.h>
+#include <time.h>
+
+#include <cancel-gtk.h>
+
+#include "cancel-gtk-monitor-private.h"
+#include "gtk-test-util.h"
+
+typedef struct
+{
+  CancelRegistry *registry;
+  guint           first;
+  guint           count;
+  guint           hz;
+  gint            churn;        /* atomic; operations ended and replaced per round */
+  GPtrArray      *scopes;
+  gint            stop;         /* atomic */
+  gint            reports;      /* atomic */
+  gint            churned;      /* atomic */
+} Worker;
+
+typedef struct
+{
+  GArray   *samples;            /* gint64 µs of wall time per iteration that dispatched */
+  GArray   *cpu_samples;        /* gint64 µs of this thread's CPU time, same iterations */
+  guint64   paints;
+} Stats;
+
+/* The CPU time of the calling thread: what the iteration cost, whatever
+ * else the (shared) machine was doing meanwhile. */
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static guint opt_ops = 10000;
+static guint opt_seconds = 10;
+static guint opt_threads = 2;
+static guint opt_hz = 10;
+static guint opt_churn = 0;
+
+static gpointer
+worker_run (gpointer data)
+{
+  Worker *worker = data;
+  gint64 period = G_USEC_PER_SEC / worker->hz;
+  gint64 next;
+  guint round = 0, cursor = 0;
+  guint i;
+
+  for (i = 0; i < worker->count; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Operation %05u", worker->first + i);
+      CancelScope *scope = cancel_scope_new_with_parent (NULL, name);
+
+      cancel_scope_set_registry (scope, worker->registry);
+      cancel_scope_begin (scope);
+      g_ptr_array_add (worker->scopes, scope);
+    }
+
+  /* Every operation reports once per period, until told to stop; an
+   * operation that was cancelled ends. */
+  next = g_get_monotonic_time ();
+  while (!g_atomic_int_get (&worker->stop))
+    {
+      gint64 now;
+      guint c, n_churn = (guint) g_atomic_int_get (&worker->churn);
+
+      round++;
+
+      /* Churn: the oldest few complete and new ones take their place. */
+      for (c = 0; c < n_churn && worker->scopes->len > 0; c++)
+        {
+          guint slot = cursor++ % worker->scopes->len;
+          CancelScope *old = g_ptr_array_index (worker->scopes, slot);
+          g_autofree char *name = g_strdup_printf ("Operation %05u.%u", worker->first + slot, round);
+          CancelScope *scope;
+
+          if (cancel_scope_get_end_time (old) == 0)
+            cancel_scope_end (old, NULL);
+
+          scope = cancel_scope_new_with_parent (NULL, name);
+          cancel_scope_set_registry (scope, worker->registry);
+          cancel_scope_begin (scope);
+          g_ptr_array_index (worker->scopes, slot) = scope;
+          g_object_unref (old);
+          g_atomic_int_inc (&worker->churned);
+        }
+      for (i = 0; i < worker->scopes->len; i++)
+        {
+          CancelScope *scope = g_ptr_array_index (worker->scopes, i);
+          g_autoptr(GError) error = NULL;
+
+          if (cancel_scope_get_end_time (scope) != 0)
+            continue;
+
+          if (cancel_scope_set_error_if_cancelled (scope, &error))
+            {
+              cancel_scope_end (scope, error);
+              continue;
+            }
+
+          cancel_scope_report_progress (scope, ((round + i) % 100) / 100.0, "Working");
+          g_atomic_int_inc (&worker->reports);
+        }
+
+      next += period;
+      now = g_get_monotonic_time ();
+      if (next > now)
+        g_usleep (next - now);
+      else
+        next = now;
+    }
+
+  for (i = 0; i < worker->scopes->len; i++)
+    {
+      CancelScope *scope = g_ptr_array_index (worker->scopes, i);
+
+      if (cancel_scope_get_end_time (scope) == 0)
+        cancel_scope_end (scope, NULL);
+    }
+
+  return NULL;
+}
+
+/* One iteration of the default context, timing only its work: what runs
+ * after the poll returned. */
+static void
+iterate_timed (Stats *stats)
+{
+  static GPollFD *fds;
+  static int allocated;
+  GMainContext *context = g_main_context_default ();
+  int max_priority, timeout, n_fds;
+  gint64 start, cpu_start;
+  gboolean dispatched = FALSE;
+
+  if (fds == NULL)
+    {
+      allocated = 32;
+      fds = g_new (GPollFD, allocated);
+    }
+
+  g_main_context_prepare (context, &max_priority);
+  while ((n_fds = g_main_context_query (context, max_priority, &timeout, fds, allocated)) > allocated)
+    {
+      allocated = n_fds;
+      fds = g_renew (GPollFD, fds, allocated);
+    }
+
+  g_main_context_get_poll_func (context) (fds, n_fds, timeout);
+
+  start = g_get_monotonic_time ();
+  cpu_start = thread_cpu_time ();
+  if (g_main_context_check (context, max_priority, fds, n_fds))
+    {
+      g_main_context_dispatch (context);
+      dispatched = TRUE;
+    }
+
+  if (dispatched && stats != NULL)
+    {
+      gint64 elapsed = g_get_monotonic_time () - start;
+      gint64 cpu = thread_cpu_time () - cpu_start;
+
+      g_array_append_val (stats->samples, elapsed);
+      g_array_append_val (stats->cpu_samples, cpu);
+    }
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Stats         *stats)
+{
+  stats->paints++;
+}
+
+/* For the capacity phase: the whole monitor is redrawn at every frame. */
+static gboolean
+redraw_every_frame (GtkWidget     *widget,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static double
+percentile_ms (GArray *sorted,
+               double  p)
+{
+  guint index;
+
+  if (sorted->len == 0)
+    return 0;
+
+  index = (guint) (p * (sorted->len - 1) + 0.5);
+  return g_array_index (sorted, gint64, index) / 1000.0;
+}
+
+static void
+print_row (const char *metric,
+           const char *value,
+           const char *target)
+{
+  g_print ("| %-44s | %14s | %-10s |\n", metric, value, target);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) options = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean quick = FALSE;
+  GOptionEntry entries[] = {
+    { "ops", 0, 0, G_OPTION_ARG_INT, &opt_ops, "Live operations (10000)", "N" },
+    { "seconds", 0, 0, G_OPTION_ARG_INT, &opt_seconds, "Measured seconds (10)", "S" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &opt_threads, "Worker threads (2)", "T" },
+    { "hz", 0, 0, G_OPTION_ARG_INT, &opt_hz, "Progress reports per operation per second (10)", "H" },
+    { "churn", 0, 0, G_OPTION_ARG_INT, &opt_churn, "Operations ending and beginning per second (0)", "C" },
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "A smoke run: 1000 operations, 2 s", NULL },
+    { NULL }
+  };
+  CancelRegistry *registry;
+  GtkWidget *monitor, *window;
+  GListModel *rows;
+  GdkFrameClock *clock;
+  Worker *workers;
+  GThread **threads;
+  Stats steady = { 0, }, burst = { 0, };
+  gint64 t0, rows_ready, measure_end, cancel_start, rows_gone, capacity_start;
+  double capacity_fps;
+  gint64 reports = 0, churned = 0;
+  guint64 paints_before;
+  guint i, ticking, cancelled;
+  char value[64];
+
+  options = g_option_context_new (NULL);
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (quick)
+    {
+      /* Valgrind runs everything some 50 times slower. */
+      opt_ops = g_getenv ("CANCEL_TEST_VALGRIND") != NULL ? 200 : 1000;
+      opt_seconds = 2;
+    }
+  opt_threads = CLAMP (opt_threads, 1, 64);
+  opt_hz = CLAMP (opt_hz, 1, 1000);
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return 0;
+    }
+
+  registry = cancel_registry_new ();
+  monitor = cancel_gtk_monitor_new (registry);
+  window = test_show_in_window (monitor, 1280, 800);
+  rows = _cancel_gtk_monitor_get_live_rows (CANCEL_GTK_MONITOR (monitor));
+  test_run_for (300);
+
+  clock = gtk_widget_get_frame_clock (window);
+  g_assert_nonnull (clock);
+
+  /* Start: the workers begin their operations. */
+  workers = g_new0 (Worker, opt_threads);
+  threads = g_new0 (GThread *, opt_threads);
+  t0 = g_get_monotonic_time ();
+  for (i = 0; i < opt_threads; i++)
+    {
+      workers[i].registry = registry;
+      workers[i].first = i * (opt_ops / opt_threads);
+      workers[i].count = i + 1 < opt_threads ? opt_ops / opt_threads : opt_ops - i * (opt_ops / opt_threads);
+      workers[i].hz = opt_hz;
+      /* Set once the rows are listed: the start is measured alone. */
+      workers[i].churn = 0;
+      workers[i].scopes = g_ptr_array_new_with_free_func (g_object_unref);
+      threads[i] = g_thread_new ("bench-worker", worker_run, &workers[i]);
+    }
+
+  while (g_list_model_get_n_items (rows) < opt_ops)
+    iterate_timed (NULL);
+  rows_ready = g_get_monotonic_time ();
+
+  for (i = 0; i < opt_threads; i++)
+    g_atomic_int_set (&workers[i].churn,
+                      (gint) MAX (opt_churn > 0 ? 1u : 0u, opt_churn / opt_hz / opt_threads));
+
+  /* Warm up, then measure the steady state. */
+  test_run_for (1000);
+
+  steady.samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+  steady.cpu_samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &steady);
+  paints_before = steady.paints;
+  for (i = 0; i < opt_threads; i++)
+    {
+      reports -= g_atomic_int_get (&workers[i].reports);
+      churned -= g_atomic_int_get (&workers[i].churned);
+    }
+  measure_end = g_get_monotonic_time () + (gint64) opt_seconds * G_USEC_PER_SEC;
+  {
+    gint64 measure_start = g_get_monotonic_time ();
+
+    while (g_get_monotonic_time () < measure_end)
+      iterate_timed (&steady);
+    measure_end = g_get_monotonic_time ();
+
+    for (i = 0; i < opt_threads; i++)
+      {
+        reports += g_atomic_int_get (&workers[i].reports);
+        churned += g_atomic_int_get (&workers[i].churned);
+        g_atomic_int_set (&workers[i].churn, 0);
+      }
+    ticking = _cancel_gtk_monitor_get_n_ticking (CANCEL_GTK_MONITOR (monitor));
+
+    /* Capacity: how many frames per second when every frame redraws the
+     * whole monitor, with the same load. */
+    {
+      Stats capacity = { 0, };
+      guint tick_id = gtk_widget_add_tick_callback (monitor, redraw_every_frame, NULL, NULL);
+      gint64 capacity_end = g_get_monotonic_time () + MIN (opt_seconds, 3) * G_USEC_PER_SEC;
+
+      g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &capacity);
+      capacity_start = g_get_monotonic_time ();
+      while (g_get_monotonic_time () < capacity_end)
+        iterate_timed (NULL);
+      capacity_fps = capacity.paints * (double) G_USEC_PER_SEC / (g_get_monotonic_time () - capacity_start);
+      g_signal_handlers_disconnect_by_func (clock, on_after_paint, &capacity);
+      gtk_widget_remove_tick_callback (monitor, tick_id);
+    }
+
+    /* Cancel everything: the workers end their operations, the rows go. */
+    burst.samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+    burst.cpu_samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+    cancel_start = g_get_monotonic_time ();
+    cancelled = cancel_gtk_monitor_cancel_all (CANCEL_GTK_MONITOR (monitor), NULL);
+    while (g_list_model_get_n_items (rows) > 0)
+      iterate_timed (&burst);
+    rows_gone = g_get_monotonic_time ();
+
+    g_signal_handlers_disconnect_by_func (clock, on_after_paint, &steady);
+
+    g_array_sort (steady.samples, compare_gint64);
+    g_array_sort (steady.cpu_samples, compare_gint64);
+    g_array_sort (burst.samples, compare_gint64);
+    g_array_sort (burst.cpu_samples, compare_gint64);
+
+    g_print ("\nMonitor benchmark: %u live operations, %u worker threads, %u Hz progress each, %s\n\n",
+             opt_ops, opt_threads, opt_hz,
+             G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
+    print_row ("metric", "value", "target");
+    g_print ("|----------------------------------------------|----------------|------------|\n");
+    g_snprintf (value, sizeof value, "%.0f ms", (rows_ready - t0) / 1000.0);
+    print_row ("start to all rows listed", value, "");
+    g_snprintf (value, sizeof value, "%.0f /s", reports * (double) G_USEC_PER_SEC / (measure_end - measure_start));
+    print_row ("progress reports (worker threads)", value, "");
+    g_snprintf (value, sizeof value, "%.0f /s", churned * (double) G_USEC_PER_SEC / (measure_end - measure_start));
+    print_row ("operations ending and beginning", value, "");
+    g_snprintf (value, sizeof value, "%u", steady.samples->len);
+    print_row ("main-context iterations measured", value, "");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (steady.samples, 0.50));
+    print_row ("iteration work p50 (wall)", value, "");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (steady.samples, 0.99));
+    print_row ("iteration work p99 (wall)", value, "<= 16 ms");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (steady.samples, 1.0));
+    print_row ("iteration work max (wall)", value, "");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (steady.cpu_samples, 0.50));
+    print_row ("iteration work p50 (GTK thread CPU)", value, "");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (steady.cpu_samples, 0.99));
+    print_row ("iteration work p99 (GTK thread CPU)", value, "<= 16 ms");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (steady.cpu_samples, 1.0));
+    print_row ("iteration work max (GTK thread CPU)", value, "");
+    g_snprintf (value, sizeof value, "%.1f", (steady.paints - paints_before) * (double) G_USEC_PER_SEC / (measure_end - measure_start));
+    print_row ("frames painted per second", value, "");
+    g_snprintf (value, sizeof value, "%.1f", capacity_fps);
+    print_row ("frames per second, redrawing every frame", value, "");
+    g_snprintf (value, sizeof value, "%u", ticking);
+    print_row ("cells refreshed by the timer (visible only)", value, "");
+    g_snprintf (value, sizeof value, "%u", cancelled);
+    print_row ("cancel all: operations cancelled", value, "");
+    g_snprintf (value, sizeof value, "%.0f ms", (rows_gone - cancel_start) / 1000.0);
+    print_row ("cancel all: until no row is left", value, "");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (burst.samples, 0.99));
+    print_row ("cancel all: iteration work p99 (wall)", value, "");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (burst.samples, 1.0));
+    print_row ("cancel all: iteration work max (wall)", value, "");
+    g_snprintf (value, sizeof value, "%.2f ms", percentile_ms (burst.cpu_samples, 1.0));
+    print_row ("cancel all: iteration work max (CPU)", value, "");
+    g_print ("\n");
+  }
+
+  for (i = 0; i < opt_threads; i++)
+    {
+      g_atomic_int_set (&workers[i].stop, 1);
+      g_thread_join (threads[i]);
+      g_ptr_array_unref (workers[i].scopes);
+    }
+  g_free (threads);
+  g_free (workers);
+  g_array_unref (steady.samples);
+  g_array_unref (steady.cpu_samples);
+  g_array_unref (burst.samples);
+  g_array_unref (burst.cpu_samples);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (registry);
+
+  return EXIT_SUCCESS;
+}

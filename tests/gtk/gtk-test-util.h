@@ -1,0 +1,105 @@
+/* gtk-test-util.h: helpers shared by the GTK tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* A failure guard only: conditions are met in milliseconds, but a loaded
+ * 2-core machine under valgrind may take much longer. */
+#define TEST_TIMEOUT_SECONDS 60
+
+typedef gboolean (*TestCondition) (gpointer data);
+
+static inline gboolean
+test_timed_out (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the default main context until @condition holds; fails the
+ * test after TEST_TIMEOUT_SECONDS. */
+static inline void
+test_wait_for (TestCondition  condition,
+               gpointer       data,
+               const char    *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (TEST_TIMEOUT_SECONDS, test_timed_out, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+
+  g_source_remove (timeout_id);
+}
+
+/* Runs the main context for @ms milliseconds: lets the frame clock lay
+ * out and draw what changed. Not a wait for a condition. */
+static inline void
+test_run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, test_timed_out, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static inline void
+test_collect_descendants (GtkWidget *widget,
+                          GType      type,
+                          GPtrArray *found)
+{
+  GtkWidget *child;
+
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    g_ptr_array_add (found, widget);
+
+  for (child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    test_collect_descendants (child, type, found);
+}
+
+/* The descendants of @widget (itself included) of @type, depth first. */
+static inline GPtrArray *
+test_find_descendants (GtkWidget *widget,
+                       GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  test_collect_descendants (widget, type, found);
+  return found;
+}
+
+/* A window of @width × @height holding @child, shown. */
+static inline GtkWidget *
+test_show_in_window (GtkWidget *child,
+                     int        width,
+                     int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+/* TAP for a program that cannot run at all here: no display. */
+static inline gboolean
+test_init_gtk_or_skip (void)
+{
+  if (gtk_init_check ())
+    return TRUE;
+
+  g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+  return FALSE;
+}

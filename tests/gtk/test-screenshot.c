@@ -1,0 +1,268 @@
+/* test-screenshot.c: the monitor with live data, saved as a PNG
+ *
+ * Runs a few seconds of made-up work (a tree of downloads, a timed-out
+ * sync, a shielded save, finished and failed operations), selects a
+ * cancelled child to show its cause, and renders the window to
+ * $G_TEST_BUILDDIR/monitor.png (or the path given as argument), then its
+ * history tab to monitor-history.png beside it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <cancel-gtk.h>
+
+#include "cancel-gtk-monitor-private.h"
+#include "cancel-gtk-timeline-private.h"
+#include "gtk-test-util.h"
+
+static char *output_path;
+
+typedef struct
+{
+  CancelRegistry *registry;
+  GPtrArray      *scopes;
+  guint           n_feeds;
+} Scene;
+
+static CancelScope *
+start (Scene       *scene,
+       CancelScope *parent,
+       const char  *name)
+{
+  CancelScope *scope = cancel_scope_new_with_parent (parent, name);
+
+  cancel_scope_set_registry (scope, scene->registry);
+  cancel_scope_begin (scope);
+  g_ptr_array_add (scene->scopes, scope);
+
+  return scope;
+}
+
+static gboolean
+end_later (gpointer data)
+{
+  CancelScope *scope = data;
+  g_autoptr(GError) error = NULL;
+
+  if (cancel_scope_get_end_time (scope) != 0)
+    return G_SOURCE_REMOVE;
+
+  cancel_scope_set_error_if_cancelled (scope, &error);
+  cancel_scope_end (scope, error);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+start_feed (gpointer data)
+{
+  Scene *scene = data;
+  g_autofree char *name = g_strdup_printf ("Refresh feed #%u", ++scene->n_feeds);
+  CancelScope *scope = start (scene, NULL, name);
+
+  /* Most complete, every fifth is cancelled half way. */
+  if (scene->n_feeds % 5 == 0)
+    {
+      cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, NULL);
+      g_timeout_add (120, end_later, scope);
+    }
+  else
+    g_timeout_add (250 + (scene->n_feeds * 137) % 600, end_later, scope);
+
+  return scene->n_feeds < 18 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+reason_is_parent (gpointer data)
+{
+  return cancel_scope_get_reason (data) == CANCEL_REASON_PARENT;
+}
+
+typedef struct
+{
+  GdkPaintable  *paintable;
+  int            width;
+  int            height;
+  GskRenderNode *node;
+} Capture;
+
+/* The paintable holds the widget's last frame; right after a redraw was
+ * queued it may have none yet: let the frame clock run until it has. */
+static gboolean
+capture_node (gpointer data)
+{
+  Capture *capture = data;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (capture->paintable, snapshot, capture->width, capture->height);
+  capture->node = gtk_snapshot_free_to_node (snapshot);
+
+  return capture->node != NULL;
+}
+
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  Capture capture = { paintable, gtk_widget_get_width (window), gtk_widget_get_height (window), NULL };
+
+  test_wait_for (capture_node, &capture, "a frame of the window");
+
+  texture = gsk_renderer_render_texture (renderer, capture.node,
+                                         &GRAPHENE_RECT_INIT (0, 0, capture.width, capture.height));
+  gsk_render_node_unref (capture.node);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %d×%d screenshot to %s", capture.width, capture.height, path);
+}
+
+static void
+test_screenshot (void)
+{
+  Scene scene = { 0, };
+  g_autoptr(GError) error = NULL;
+  CancelScope *import, *sync, *fetch, *backup, *index, *failed, *export;
+  GtkWidget *window;
+  CancelGtkMonitor *monitor;
+  GListModel *rows;
+  guint i, n;
+
+  scene.registry = cancel_registry_new ();
+  scene.scopes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  monitor = CANCEL_GTK_MONITOR (cancel_gtk_monitor_new (scene.registry));
+  _cancel_gtk_timeline_set_span (_cancel_gtk_monitor_get_timeline (monitor), 6 * G_USEC_PER_SEC);
+  window = test_show_in_window (GTK_WIDGET (monitor), 1280, 760);
+  gtk_window_set_title (GTK_WINDOW (window), "Operations");
+
+  /* Things that finished a while ago. */
+  cancel_scope_end (start (&scene, NULL, "Check for updates"), NULL);
+  failed = start (&scene, NULL, "Upload report");
+  cancel_scope_report_progress (failed, 0.4, "Uploading");
+  test_run_for (300);
+  error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "Connection refused");
+  cancel_scope_end (failed, error);
+  g_clear_error (&error);
+
+  g_timeout_add (150, start_feed, &scene);
+
+  sync = cancel_scope_new_with_parent (NULL, "Sync mailbox");
+  cancel_scope_set_timeout (sync, 1.5, &error);
+  g_assert_no_error (error);
+  cancel_scope_set_registry (sync, scene.registry);
+  cancel_scope_begin (sync);
+  g_ptr_array_add (scene.scopes, sync);
+  {
+    CancelScope *calendar = cancel_scope_new_with_parent (NULL, "Fetch calendar");
+
+    cancel_scope_set_timeout (calendar, 0.4, &error);
+    g_assert_no_error (error);
+    cancel_scope_set_registry (calendar, scene.registry);
+    cancel_scope_begin (calendar);
+    g_ptr_array_add (scene.scopes, calendar);
+    g_timeout_add (600, end_later, calendar);
+  }
+  fetch = start (&scene, sync, "Fetch headers");
+  cancel_scope_report_progress (fetch, 0.7, "1,402 of 2,000 messages");
+  cancel_scope_set_shielded (start (&scene, sync, "Save sync state"), TRUE);
+
+  test_run_for (500);
+
+  import = start (&scene, NULL, "Import photos");
+  cancel_scope_report_progress (import, 0.35, "35 of 100 photos");
+  cancel_scope_report_progress (start (&scene, import, "Download IMG_0041.jpg"), 0.8, "3.2 of 4.0 MB");
+  cancel_scope_report_progress (start (&scene, import, "Download IMG_0042.jpg"), 0.1, "0.4 of 3.9 MB");
+  cancel_scope_report_progress (start (&scene, import, "Generate thumbnails"), -1, "Waiting for downloads");
+
+  export = start (&scene, NULL, "Export PDF");
+  cancel_scope_report_progress (export, 0.5, "Page 12 of 24");
+
+  test_run_for (700);
+
+  backup = start (&scene, NULL, "Back up database");
+  cancel_scope_set_timeout (backup, 30, &error);
+  g_assert_no_error (error);
+  cancel_scope_report_progress (backup, 0.62, "Copying tables");
+  index = start (&scene, NULL, "Index documents");
+  cancel_scope_set_timeout (index, 12, &error);
+  g_assert_no_error (error);
+
+  cancel_scope_cancel (export, CANCEL_REASON_MANUAL, "Cancelled by user");
+  test_run_for (200);
+  end_later (export);
+
+  test_wait_for (reason_is_parent, fetch, "the sync to time out");
+  test_run_for (1200);
+
+  /* The cancelled child: its details say why. */
+  rows = _cancel_gtk_monitor_get_live_rows (monitor);
+  n = g_list_model_get_n_items (rows);
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(CancelScope) scope = gtk_tree_list_row_get_item (row);
+
+      if (scope == fetch)
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), i, TRUE);
+    }
+  g_assert_true (cancel_gtk_monitor_get_selected (monitor) == fetch);
+
+  _cancel_gtk_monitor_refresh (monitor);
+  test_run_for (400);
+  save_screenshot (window, output_path);
+
+  /* The history, beside it. */
+  gtk_stack_set_visible_child_name (_cancel_gtk_monitor_get_stack (monitor), "history");
+  test_run_for (400);
+  {
+    g_autofree char *dir = g_path_get_dirname (output_path);
+    g_autofree char *history_path = g_build_filename (dir, "monitor-history.png", NULL);
+
+    save_screenshot (window, history_path);
+  }
+
+  /* Wind down. */
+  cancel_registry_cancel_all (scene.registry, CANCEL_REASON_MANUAL, NULL);
+  for (i = 0; i < scene.scopes->len; i++)
+    {
+      CancelScope *scope = g_ptr_array_index (scene.scopes, i);
+      CancelStatus status = cancel_scope_get_status (scope);
+
+      if (status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED)
+        cancel_scope_end (scope, NULL);
+    }
+  while (scene.n_feeds < 18)
+    g_main_context_iteration (NULL, TRUE);
+  test_run_for (1000);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_ptr_array_unref (scene.scopes);
+  g_object_unref (scene.registry);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!test_init_gtk_or_skip ())
+    return 0;
+
+  if (argc > 1)
+    output_path = g_strdup (argv[1]);
+  else
+    output_path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                    "monitor.png", NULL);
+
+  g_test_add_func ("/CancelGtk/Monitor/screenshot", test_screenshot);
+
+  status = g_test_run ();
+  g_free (output_path);
+
+  return status;
+}
