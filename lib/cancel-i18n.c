@@ -16,8 +16,7 @@ _cancel_i18n_init (void)
 
   if (g_once_init_enter (&initialized))
     {
-      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      _cancel_i18n_bind (GETTEXT_PACKAGE, LOCALEDIR);
       g_once_init_leave (&initialized, 1);
     }
 }

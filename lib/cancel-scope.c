@@ -101,6 +101,7 @@ struct _CancelScope
   CancelScope    *prev_sibling;
   CancelScope    *next_sibling;
   CancelChildren *children;
+  GWeakRef        ended_parent;  /* the parent once @self left its list at end */
 
   /* Guarded by lock. */
   char           *message;
@@ -860,9 +861,11 @@ cancel_scope_set_deadline (CancelScope  *self,
 
   if (deadline <= 0)
     {
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, deadline);
+
       g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_TIMEOUT,
-                   _("Invalid deadline %" G_GINT64_FORMAT ": it must be a positive monotonic time"),
-                   deadline);
+                   _("Invalid deadline %s: it must be a positive monotonic time"),
+                   value);
       return FALSE;
     }
 
@@ -1154,6 +1157,9 @@ cancel_scope_end (CancelScope  *self,
     _cancel_source_disarm (g_ptr_array_index (sources, i));
 
   cancel_mutex_lock (&tree_lock);
+  /* Out of the parent's list, but still its child for those who ask. */
+  if (self->parent != NULL)
+    g_weak_ref_set (&self->ended_parent, self->parent);
   tree_unlink_locked (self);
   cancel_mutex_unlock (&tree_lock);
 
@@ -1421,8 +1427,9 @@ cancel_scope_get_context (CancelScope *self)
  * cancel_scope_dup_parent:
  * @self: a scope
  *
- * The parent of @self. The tree holds no reference on parents: this
- * returns %NULL once the parent was finalized. Thread-safe.
+ * The parent of @self, also after @self ended. The tree holds no reference
+ * on parents: this returns %NULL once the parent was finalized.
+ * Thread-safe.
  *
  * Returns: (transfer full) (nullable): the parent
  */
@@ -1434,7 +1441,10 @@ cancel_scope_dup_parent (CancelScope *self)
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
 
   cancel_mutex_lock (&tree_lock);
-  parent = self->parent != NULL ? g_object_ref (self->parent) : NULL;
+  if (self->parent != NULL)
+    parent = g_object_ref (self->parent);
+  else
+    parent = g_weak_ref_get (&self->ended_parent);
   cancel_mutex_unlock (&tree_lock);
 
   return parent;
@@ -1985,6 +1995,7 @@ cancel_scope_finalize (GObject *object)
 {
   CancelScope *self = CANCEL_SCOPE (object);
 
+  g_weak_ref_clear (&self->ended_parent);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->progress_message, g_free);

@@ -155,7 +155,7 @@ void            cancel_scope_pop_current              (CancelScope   *self);
  * save_document (doc, G_CANCELLABLE (scope), &error);
  * ```
  */
-typedef CancelScope *CancelScopeGuard;
+typedef CancelScope *CancelScopeGuard G_GNUC_UNUSED;  /* used only for its cleanup */
 
 CANCEL_AVAILABLE_IN_ALL
 CancelScopeGuard cancel_scope_enter                   (CancelScope   *self);

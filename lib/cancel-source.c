@@ -1121,9 +1121,9 @@ combination_new (SourceKind            kind,
       if (!available)
         {
           g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
-                       _("Source %" G_GSIZE_FORMAT " of the combination is "
+                       _("Source %u of the combination is "
                          "already attached to a scope or a combination"),
-                       i + 1);
+                       (guint) (i + 1));
           break;
         }
 

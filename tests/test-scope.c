@@ -1441,6 +1441,28 @@ test_dup_parent_after_parent_finalized (void)
   g_assert_cmpint (cancel_scope_get_status (child), ==, CANCEL_STATUS_COMPLETED);
 }
 
+/* An ended child leaves its parent's list but keeps its parent, weakly. */
+static void
+test_dup_parent_after_end (void)
+{
+  CancelScope *parent = new_private_scope (NULL, "Batch");
+  CancelScope *child = new_private_scope (parent, "Item");
+  CancelScope *got;
+
+  cancel_scope_begin (parent);
+  cancel_scope_begin (child);
+  cancel_scope_end (child, NULL);
+
+  got = cancel_scope_dup_parent (child);
+  g_assert_true (got == parent);
+  g_object_unref (got);
+
+  cancel_scope_end (parent, NULL);
+  g_assert_finalize_object (parent);
+  g_assert_null (cancel_scope_dup_parent (child));
+  g_assert_finalize_object (child);
+}
+
 static void
 test_set_parent (void)
 {
@@ -2275,6 +2297,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Cancel/Scope/tree/dup-parent-after-parent-finalized",
                    test_dup_parent_after_parent_finalized);
+  g_test_add_func ("/Cancel/Scope/tree/dup-parent-after-end", test_dup_parent_after_end);
   g_test_add_func ("/Cancel/Scope/tree/set-parent", test_set_parent);
   g_test_add_func ("/Cancel/Scope/tree/children-model", test_children_model);
   g_test_add_func ("/Cancel/Scope/tree/children-model-drops-finalized-child",

@@ -68,8 +68,12 @@ _cancel_gtk_format_scope_name (CancelScope *scope)
   if (name != NULL && name[0] != '\0')
     return g_strdup (name);
 
-  return g_strdup_printf (_("Operation #%" G_GUINT64_FORMAT),
-                          cancel_scope_get_id (scope));
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, cancel_scope_get_id (scope));
+
+    /* Translators: %s is a number */
+    return g_strdup_printf (_("Operation #%s"), id);
+  }
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cancel-gtk-init.h"
+#include "cancel-i18n-private.h"
 #include "cancel-gtk-init-private.h"
 #include "cancel-gtk-inspector-page-private.h"
 #include "cancel-gtk-monitor.h"
@@ -20,8 +21,7 @@ _cancel_gtk_i18n_init (void)
 
   if (g_once_init_enter (&initialized))
     {
-      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      _cancel_i18n_bind (GETTEXT_PACKAGE, LOCALEDIR);
       g_once_init_leave (&initialized, 1);
     }
 }
