@@ -1048,7 +1048,8 @@ add_stat (CancelGtkMonitor *self,
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (box), value);
   gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (self->stats_box), box);
+  /* A flow box: the strip wraps instead of widening the monitor. */
+  gtk_flow_box_append (GTK_FLOW_BOX (self->stats_box), box);
 
   *value_out = value;
 }

@@ -24,6 +24,7 @@
 #define AXIS_HEIGHT      18
 #define REDRAW_INTERVAL  100 /* ms: fast enough to look smooth at 1 px steps */
 #define DEFAULT_SPAN     (60 * G_USEC_PER_SEC)
+#define MIN_SPAN         (10 * G_USEC_PER_SEC)
 
 struct _CancelGtkTimeline
 {
@@ -35,7 +36,8 @@ struct _CancelGtkTimeline
   gulong          history_handler;
 
   guint           timer_id;
-  gint64          span;
+  gint64          span;      /* shown now: fits the lanes, within min and max */
+  gint64          max_span;
   gint64          last_draw;
   gboolean        dirty;
   guint           n_draws;
@@ -100,7 +102,7 @@ collect_lanes (CancelGtkTimeline *self,
       CancelScope *scope = g_list_model_get_item (self->history, i - 1);
       gint64 end = cancel_scope_get_end_time (scope);
 
-      if (end > 0 && end < now - self->span)
+      if (end > 0 && end < now - self->max_span)
         {
           g_object_unref (scope);
           break;
@@ -113,6 +115,25 @@ collect_lanes (CancelGtkTimeline *self,
   g_ptr_array_sort_with_data (self->lanes, compare_newest_first, &now);
   if (self->lanes->len > max_lanes)
     g_ptr_array_set_size (self->lanes, max_lanes);
+}
+
+/* Zooms to the lanes shown, so that a few seconds of work fill the width
+ * instead of a sliver at the right of a minute's axis. */
+static void
+fit_span (CancelGtkTimeline *self,
+          gint64             now)
+{
+  gint64 earliest = now;
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      gint64 start = cancel_scope_get_start_time (g_ptr_array_index (self->lanes, i));
+
+      if (start > 0)
+        earliest = MIN (earliest, start);
+    }
+
+  self->span = CLAMP ((now - earliest) * 5 / 4, MIN (MIN_SPAN, self->max_span), self->max_span);
 }
 
 static float
@@ -194,7 +215,7 @@ snapshot_empty (CancelGtkTimeline *self,
                 int                height,
                 const GdkRGBA     *foreground)
 {
-  g_autofree char *span = _cancel_gtk_format_duration (self->span);
+  g_autofree char *span = _cancel_gtk_format_duration (self->max_span);
   g_autofree char *label = g_strdup_printf (_("No operations in the last %s"), span);
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), label);
   GdkRGBA text = *foreground;
@@ -235,6 +256,7 @@ cancel_gtk_timeline_snapshot (GtkWidget   *widget,
 
   max_lanes = (guint) (height - AXIS_HEIGHT) / LANE_HEIGHT;
   collect_lanes (self, now, max_lanes);
+  fit_span (self, now);
 
   snapshot_axis (self, snapshot, now, width, height, &foreground);
 
@@ -440,7 +462,7 @@ _cancel_gtk_timeline_set_span (CancelGtkTimeline *self,
   g_return_if_fail (CANCEL_GTK_IS_TIMELINE (self));
   g_return_if_fail (span > 0);
 
-  self->span = span;
+  self->span = self->max_span = span;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -525,7 +547,7 @@ cancel_gtk_timeline_init (CancelGtkTimeline *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
 
-  self->span = DEFAULT_SPAN;
+  self->span = self->max_span = DEFAULT_SPAN;
   self->lanes = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_signal_connect (click, "released", G_CALLBACK (on_released), self);

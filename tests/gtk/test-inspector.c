@@ -113,7 +113,7 @@ view_has_rows (gpointer data)
 static int
 stats_padding (GtkWidget *monitor)
 {
-  g_autoptr(GPtrArray) boxes = test_find_descendants (monitor, GTK_TYPE_BOX);
+  g_autoptr(GPtrArray) boxes = test_find_descendants (monitor, GTK_TYPE_FLOW_BOX);
   guint i;
 
   for (i = 0; i < boxes->len; i++)
