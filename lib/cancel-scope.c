@@ -104,7 +104,7 @@ struct _CancelScope
   GWeakRef        ended_parent;  /* the parent once @self left its list at end */
 
   /* Guarded by lock. */
-  char           *message;
+  char           *message;  /* a GRefString: a cascade shares one */
   char           *progress_message;
   GError         *error;
   CancelTimer    *timer;
@@ -299,7 +299,7 @@ tree_link_locked (CancelScope *self,
   self->next_sibling = parent->first_child;
   if (parent->first_child != NULL)
     parent->first_child->prev_sibling = self;
-  parent->first_child = self;
+  g_atomic_pointer_set (&parent->first_child, self);
 }
 
 static void
@@ -313,7 +313,7 @@ tree_unlink_locked (CancelScope *self)
   if (self->prev_sibling != NULL)
     self->prev_sibling->next_sibling = self->next_sibling;
   else
-    parent->first_child = self->next_sibling;
+    g_atomic_pointer_set (&parent->first_child, self->next_sibling);
   if (self->next_sibling != NULL)
     self->next_sibling->prev_sibling = self->prev_sibling;
 
@@ -376,19 +376,36 @@ cancel_scope_make_error_locked (CancelScope *self)
 /* ------------------------------------------------------------------ */
 /* Cancellation                                                        */
 
+/* What the children of @self are told; self->lock held. One string is
+ * shared by a whole fan-out. */
+static char *
+parent_message_locked (CancelScope *self)
+{
+  g_autofree char *who = describe_scope (self);
+  g_autofree char *message = NULL;
+
+  if (self->reason == CANCEL_REASON_TIMEOUT)
+    message = g_strdup_printf (_("Parent %s timed out"), who);
+  else
+    message = g_strdup_printf (_("Parent %s was cancelled"), who);
+
+  return g_ref_string_new (message);
+}
+
 /* Records why, under self->lock, before the flag flips (rule 6).
  * Returns FALSE if the scope was already cancelled or ended. */
 static gboolean
 cancel_scope_mark_cancelled_locked (CancelScope  *self,
                                     CancelReason  reason,
                                     CancelReason  origin,
-                                    char         *message)
+                                    char         *message,
+                                    gint64        now)
 {
   if (self->cancel_requested ||
       cancel_status_is_final (self->status) ||
       g_cancellable_is_cancelled (G_CANCELLABLE (self)))
     {
-      g_free (message);
+      g_ref_string_release (message);
       return FALSE;
     }
 
@@ -396,7 +413,7 @@ cancel_scope_mark_cancelled_locked (CancelScope  *self,
   self->reason = reason;
   self->origin = origin;
   self->message = message;
-  self->cancel_time = g_get_monotonic_time ();
+  self->cancel_time = now;
 
   return TRUE;
 }
@@ -431,7 +448,8 @@ _cancel_scope_cancel_full (CancelScope  *self,
 
   cancel_mutex_lock (&self->lock);
   cancelled = cancel_scope_mark_cancelled_locked (self, reason, origin,
-                                                  g_strdup (message != NULL ? message : _("Cancelled")));
+                                                  g_ref_string_new (message != NULL ? message : _("Cancelled")),
+                                                  g_get_monotonic_time ());
   ended = cancel_status_is_final (self->status);
   cancel_mutex_unlock (&self->lock);
 
@@ -481,6 +499,45 @@ cancel_scope_cancel (CancelScope  *self,
   return _cancel_scope_cancel_full (self, reason, reason, message);
 }
 
+/* Marks the unshielded live children of @self cancelled with PARENT and
+ * queues them on this thread's cascade, in one pass under the tree lock. */
+static void
+cancel_scope_mark_children (CancelScope *self,
+                            Cascade     *cascade)
+{
+  gint64 now = g_get_monotonic_time ();
+  char *child_message;
+  CancelReason origin;
+
+  cancel_mutex_lock (&tree_lock);
+  cancel_mutex_lock (&self->lock);
+  origin = self->origin != CANCEL_REASON_NONE ? self->origin : CANCEL_REASON_MANUAL;
+  child_message = parent_message_locked (self);
+  cancel_mutex_unlock (&self->lock);
+
+  for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
+    {
+      gboolean marked;
+
+      cancel_mutex_lock (&child->lock);
+      marked = !child->shielded &&
+               cancel_scope_mark_cancelled_locked (child, CANCEL_REASON_PARENT, origin,
+                                                   g_ref_string_acquire (child_message), now);
+      cancel_mutex_unlock (&child->lock);
+
+      /* Linked children are never below a reference count of one:
+       * they unlink in dispose. */
+      if (marked)
+        {
+          CANCEL_DEBUG_SCOPE (child, CANCEL_REASON_PARENT, "Cancelled: %s", child_message);
+          g_ptr_array_add (cascade->pending, g_object_ref (child));
+        }
+    }
+
+  g_ref_string_release (child_message);
+  cancel_mutex_unlock (&tree_lock);
+}
+
 /* The class handler of ::cancelled: runs in the cancelling thread after
  * the handlers connected by users, for every cancellation of the scope,
  * including a plain g_cancellable_cancel(). */
@@ -499,7 +556,7 @@ cancel_scope_cancelled (GCancellable *cancellable)
       self->cancel_requested = TRUE;
       self->reason = CANCEL_REASON_MANUAL;
       self->origin = CANCEL_REASON_MANUAL;
-      self->message = g_strdup (_("Cancelled"));
+      self->message = g_ref_string_new (_("Cancelled"));
       self->cancel_time = g_get_monotonic_time ();
       third_party = TRUE;
     }
@@ -515,41 +572,10 @@ cancel_scope_cancelled (GCancellable *cancellable)
       cancel_scope_queue_changes (self, CHANGES_CANCELLED);
     }
 
-  cancel_mutex_lock (&tree_lock);
-  if (self->first_child != NULL)
-    {
-      g_autofree char *who = describe_scope (self);
-      g_autofree char *child_message = NULL;
-      CancelReason origin;
-
-      cancel_mutex_lock (&self->lock);
-      origin = self->origin != CANCEL_REASON_NONE ? self->origin : CANCEL_REASON_MANUAL;
-      if (self->reason == CANCEL_REASON_TIMEOUT)
-        child_message = g_strdup_printf (_("Parent %s timed out"), who);
-      else
-        child_message = g_strdup_printf (_("Parent %s was cancelled"), who);
-      cancel_mutex_unlock (&self->lock);
-
-      for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
-        {
-          gboolean marked;
-
-          cancel_mutex_lock (&child->lock);
-          marked = !child->shielded &&
-                   cancel_scope_mark_cancelled_locked (child, CANCEL_REASON_PARENT, origin,
-                                                       g_strdup (child_message));
-          cancel_mutex_unlock (&child->lock);
-
-          /* Linked children are never below a reference count of one:
-           * they unlink in dispose. */
-          if (marked)
-            {
-              CANCEL_DEBUG_SCOPE (child, CANCEL_REASON_PARENT, "Cancelled: %s", child_message);
-              g_ptr_array_add (cascade->pending, g_object_ref (child));
-            }
-        }
-    }
-  cancel_mutex_unlock (&tree_lock);
+  /* A leaf skips the tree lock. Reading the head unlocked is safe: a child
+   * linked concurrently sees our cancel_requested when it links. */
+  if (g_atomic_pointer_get (&self->first_child) != NULL)
+    cancel_scope_mark_children (self, cascade);
 
   if (cascade->draining)
     return;
@@ -1117,7 +1143,7 @@ cancel_scope_end (CancelScope  *self,
             {
               /* Flipped by g_cancellable_cancel(), class handler still to come. */
               self->reason = self->origin = CANCEL_REASON_MANUAL;
-              self->message = g_strdup (_("Cancelled"));
+              self->message = g_ref_string_new (_("Cancelled"));
               self->cancel_time = self->end_time;
               self->cancel_requested = TRUE;
             }
@@ -1462,17 +1488,15 @@ cancel_scope_link (CancelScope *self,
   cancel_mutex_lock (&parent->lock);
   if (parent->cancel_requested || g_cancellable_is_cancelled (G_CANCELLABLE (parent)))
     {
-      g_autofree char *who = describe_scope (parent);
       CancelReason origin = parent->origin != CANCEL_REASON_NONE ? parent->origin : CANCEL_REASON_MANUAL;
-      char *message = parent->reason == CANCEL_REASON_TIMEOUT
-                        ? g_strdup_printf (_("Parent %s timed out"), who)
-                        : g_strdup_printf (_("Parent %s was cancelled"), who);
+      char *message = parent_message_locked (parent);
 
       cancel_mutex_lock (&self->lock);
       if (self->shielded)
-        g_free (message);
+        g_ref_string_release (message);
       else
-        inherit = cancel_scope_mark_cancelled_locked (self, CANCEL_REASON_PARENT, origin, message);
+        inherit = cancel_scope_mark_cancelled_locked (self, CANCEL_REASON_PARENT, origin, message,
+                                                      g_get_monotonic_time ());
       cancel_mutex_unlock (&self->lock);
     }
   cancel_mutex_unlock (&parent->lock);
@@ -1997,7 +2021,7 @@ cancel_scope_finalize (GObject *object)
 
   g_weak_ref_clear (&self->ended_parent);
   g_clear_pointer (&self->name, g_free);
-  g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->message, g_ref_string_release);
   g_clear_pointer (&self->progress_message, g_free);
   g_clear_pointer (&self->error, g_error_free);
   g_clear_object (&self->registry);
