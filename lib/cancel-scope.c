@@ -354,13 +354,29 @@ format_duration (gint64 usec)
   return g_strdup_printf ("%g s", (double) usec / G_USEC_PER_SEC);
 }
 
+/* self->lock held. Makes the message of a deadline that fired on first
+ * read; once set, it never changes. */
+static const char *
+cancel_scope_message_locked (CancelScope *self)
+{
+  if (self->message == NULL && self->cancel_requested && self->reason == CANCEL_REASON_TIMEOUT)
+    {
+      g_autofree char *duration = format_duration (self->timeout_duration);
+      g_autofree char *message = g_strdup_printf (_("Timed out after %s"), duration);
+
+      self->message = g_ref_string_new (message);
+    }
+
+  return self->message;
+}
+
 /* Must be called with self->lock held. */
 static GError *
 cancel_scope_make_error_locked (CancelScope *self)
 {
   g_autofree char *who = describe_scope (self);
   CancelReason reason = self->reason != CANCEL_REASON_NONE ? self->reason : CANCEL_REASON_MANUAL;
-  const char *message = self->message != NULL ? self->message : _("Cancelled");
+  const char *message = cancel_scope_message_locked (self) != NULL ? self->message : _("Cancelled");
 
   _cancel_i18n_init ();
 
@@ -405,7 +421,7 @@ cancel_scope_mark_cancelled_locked (CancelScope  *self,
       cancel_status_is_final (self->status) ||
       g_cancellable_is_cancelled (G_CANCELLABLE (self)))
     {
-      g_ref_string_release (message);
+      g_clear_pointer (&message, g_ref_string_release);
       return FALSE;
     }
 
@@ -431,24 +447,38 @@ cancel_scope_flip (CancelScope *self)
     g_cancellable_cancel (G_CANCELLABLE (self));
 }
 
+static gboolean cancel_scope_cancel_internal (CancelScope  *self,
+                                              CancelReason  reason,
+                                              CancelReason  origin,
+                                              char         *message);
+
 gboolean
 _cancel_scope_cancel_full (CancelScope  *self,
                            CancelReason  reason,
                            CancelReason  origin,
                            const char   *message)
 {
-  gboolean cancelled;
-  gboolean ended;
-
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
   g_return_val_if_fail (reason > CANCEL_REASON_NONE && reason <= CANCEL_REASON_ERROR, FALSE);
   g_return_val_if_fail (origin > CANCEL_REASON_NONE && origin <= CANCEL_REASON_ERROR, FALSE);
 
-  _cancel_i18n_init ();
+  return cancel_scope_cancel_internal (self, reason, origin,
+                                       g_ref_string_new (message != NULL ? message : _("Cancelled")));
+}
+
+/* Takes @message, a GRefString; NULL only for a timeout of the scope's own
+ * deadline, whose message is made when first read. */
+static gboolean
+cancel_scope_cancel_internal (CancelScope  *self,
+                              CancelReason  reason,
+                              CancelReason  origin,
+                              char         *message)
+{
+  gboolean cancelled;
+  gboolean ended;
 
   cancel_mutex_lock (&self->lock);
-  cancelled = cancel_scope_mark_cancelled_locked (self, reason, origin,
-                                                  g_ref_string_new (message != NULL ? message : _("Cancelled")),
+  cancelled = cancel_scope_mark_cancelled_locked (self, reason, origin, message,
                                                   g_get_monotonic_time ());
   ended = cancel_status_is_final (self->status);
   cancel_mutex_unlock (&self->lock);
@@ -462,7 +492,7 @@ _cancel_scope_cancel_full (CancelScope  *self,
       return FALSE;
     }
 
-  CANCEL_DEBUG_SCOPE (self, reason, "Cancelled: %s", self->message);
+  CANCEL_DEBUG_SCOPE (self, reason, "Cancelled: %s", cancel_scope_get_message (self));
   cancel_scope_queue_changes (self, CHANGES_CANCELLED);
   cancel_scope_flip (self);
 
@@ -665,7 +695,7 @@ cancel_scope_get_message (CancelScope *self)
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
 
   cancel_mutex_lock (&self->lock);
-  message = self->message;
+  message = cancel_scope_message_locked (self);
   cancel_mutex_unlock (&self->lock);
 
   /* The window between a third-party flip and our class handler. */
@@ -738,18 +768,9 @@ cancel_scope_set_error_if_cancelled (CancelScope  *self,
 static void
 cancel_scope_deadline_fired (gpointer data)
 {
-  CancelScope *self = data;
-  g_autofree char *duration = NULL;
-  g_autofree char *message = NULL;
-  gint64 usec;
-
-  cancel_mutex_lock (&self->lock);
-  usec = self->timeout_duration;
-  cancel_mutex_unlock (&self->lock);
-
-  duration = format_duration (usec);
-  message = g_strdup_printf (_("Timed out after %s"), duration);
-  _cancel_scope_cancel_full (self, CANCEL_REASON_TIMEOUT, CANCEL_REASON_TIMEOUT, message);
+  /* No message yet: formatting it costs more than the rest of firing, and
+   * most timed-out scopes are never asked. */
+  cancel_scope_cancel_internal (data, CANCEL_REASON_TIMEOUT, CANCEL_REASON_TIMEOUT, NULL);
 }
 
 /* Must be called with self->lock held; arms or moves the timer. */
