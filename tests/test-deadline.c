@@ -15,102 +15,14 @@
 
 #include <cancelable.h>
 
+#include "cancel-test-util.h"
+
 #include "cancel-worker-private.h"
 
-#define GUARD_SECONDS 30
 /* A timer may be late (a loaded 2-core machine) but never early; allow
  * 1 ms for clock rounding. */
 #define EARLY_SLACK_US 1000
 #define LATE_LIMIT_US (10 * G_USEC_PER_SEC)
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(context, cond) \
-  G_STMT_START { \
-    GSource *wake_ = g_timeout_source_new (5); \
-    gint64 guard_ = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC; \
-    g_source_set_callback (wake_, wake_up_cb, NULL, NULL); \
-    g_source_attach (wake_, (context)); \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > guard_) \
-          g_error ("Timed out waiting for: %s", #cond); \
-        g_main_context_iteration ((context), TRUE); \
-      } \
-    g_source_destroy (wake_); \
-    g_source_unref (wake_); \
-  } G_STMT_END
-
-static void
-drain (GMainContext *context)
-{
-  while (g_main_context_iteration (context, FALSE))
-    ;
-}
-
-static CancelScope *
-new_private_scope (CancelScope *parent,
-                   const char  *name)
-{
-  CancelScope *scope = cancel_scope_new_with_parent (parent, name);
-
-  cancel_scope_set_registry (scope, NULL);
-  return scope;
-}
-
-/* A one-shot event between threads, visible to TSan. */
-typedef struct
-{
-  pthread_mutex_t mutex;
-  pthread_cond_t cond;
-  gboolean set;
-  GThread *setter;
-} Latch;
-
-static void
-latch_init (Latch *latch)
-{
-  pthread_mutex_init (&latch->mutex, NULL);
-  pthread_cond_init (&latch->cond, NULL);
-  latch->set = FALSE;
-  latch->setter = NULL;
-}
-
-static void
-latch_clear (Latch *latch)
-{
-  pthread_cond_destroy (&latch->cond);
-  pthread_mutex_destroy (&latch->mutex);
-}
-
-static void
-latch_set (Latch *latch)
-{
-  pthread_mutex_lock (&latch->mutex);
-  latch->set = TRUE;
-  latch->setter = g_thread_self ();
-  pthread_cond_broadcast (&latch->cond);
-  pthread_mutex_unlock (&latch->mutex);
-}
-
-/* Blocks the calling thread in pthread_cond_timedwait: no main loop. */
-static void
-latch_wait (Latch *latch)
-{
-  struct timespec guard;
-
-  clock_gettime (CLOCK_REALTIME, &guard);
-  guard.tv_sec += GUARD_SECONDS;
-  pthread_mutex_lock (&latch->mutex);
-  while (!latch->set)
-    if (pthread_cond_timedwait (&latch->cond, &latch->mutex, &guard) == ETIMEDOUT)
-      g_error ("Timed out waiting for a deadline to fire");
-  pthread_mutex_unlock (&latch->mutex);
-}
 
 static void
 set_latch_on_cancelled (GCancellable *cancellable,

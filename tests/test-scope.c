@@ -12,40 +12,7 @@
 
 #include <cancelable.h>
 
-#define GUARD_SECONDS 30
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates @context until @cond holds. A 5 ms timer wakes the loop so that
- * a condition changed by another thread is seen; the guard only turns a
- * hang into a failure. */
-#define WAIT_UNTIL(context, cond) \
-  G_STMT_START { \
-    GSource *wake_ = g_timeout_source_new (5); \
-    gint64 guard_ = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC; \
-    g_source_set_callback (wake_, wake_up_cb, NULL, NULL); \
-    g_source_attach (wake_, (context)); \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > guard_) \
-          g_error ("Timed out waiting for: %s", #cond); \
-        g_main_context_iteration ((context), TRUE); \
-      } \
-    g_source_destroy (wake_); \
-    g_source_unref (wake_); \
-  } G_STMT_END
-
-/* Dispatches whatever is ready on @context now. */
-static void
-drain (GMainContext *context)
-{
-  while (g_main_context_iteration (context, FALSE))
-    ;
-}
+#include "cancel-test-util.h"
 
 /* In a subprocess: criticals go to stderr without aborting, so the test
  * goes on to check that the bad call changed nothing. */
@@ -53,18 +20,6 @@ static void
 criticals_not_fatal (void)
 {
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
-}
-
-/* A scope that stays out of every registry, so that its lifetime is the
- * test's alone. */
-static CancelScope *
-new_private_scope (CancelScope *parent,
-                   const char  *name)
-{
-  CancelScope *scope = cancel_scope_new_with_parent (parent, name);
-
-  cancel_scope_set_registry (scope, NULL);
-  return scope;
 }
 
 typedef struct
