@@ -574,7 +574,7 @@ cancel_scope_mark_children (CancelScope *self,
 static void
 cancel_scope_cancelled (GCancellable *cancellable)
 {
-  CancelScope *self = CANCEL_SCOPE (cancellable);
+  CancelScope *self = (CancelScope *) cancellable;  /* the class handler: always ours */
   Cascade *cascade = cascade_get ();
   CancelTimer *timer;
   gboolean third_party = FALSE;
@@ -1168,9 +1168,10 @@ cancel_scope_end (CancelScope  *self,
               self->cancel_time = self->end_time;
               self->cancel_requested = TRUE;
             }
+          /* The cancellation error is made when first asked for
+           * (dup_error): formatting it would be most of ending. */
           self->status = self->reason == CANCEL_REASON_TIMEOUT ? CANCEL_STATUS_TIMED_OUT
                                                                : CANCEL_STATUS_CANCELLED;
-          self->error = cancel_scope_make_error_locked (self);
         }
       else if (error != NULL)
         {
@@ -1330,6 +1331,9 @@ cancel_scope_dup_error (CancelScope *self)
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
 
   cancel_mutex_lock (&self->lock);
+  if (self->error == NULL &&
+      (self->status == CANCEL_STATUS_CANCELLED || self->status == CANCEL_STATUS_TIMED_OUT))
+    self->error = cancel_scope_make_error_locked (self);
   error = self->error != NULL ? g_error_copy (self->error) : NULL;
   cancel_mutex_unlock (&self->lock);
 
