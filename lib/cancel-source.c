@@ -537,6 +537,21 @@ gsources_release (GPtrArray *gsources)
   g_ptr_array_unref (gsources);
 }
 
+/* Keeps @gsources as the armed watches of @self, unless the arming they
+ * belong to was superseded meanwhile: then they are destroyed. */
+static void
+source_keep_gsources (CancelSource *self,
+                      guint         generation,
+                      GPtrArray    *gsources)
+{
+  cancel_mutex_lock (&self->lock);
+  if (self->generation == generation)
+    self->gsources = g_steal_pointer (&gsources);
+  cancel_mutex_unlock (&self->lock);
+
+  gsources_release (gsources);
+}
+
 static void
 signals_arm (CancelSource *self,
              guint         generation)
@@ -556,12 +571,7 @@ signals_arm (CancelSource *self,
       g_ptr_array_add (gsources, gsource);
     }
 
-  cancel_mutex_lock (&self->lock);
-  if (self->generation == generation)
-    self->gsources = g_steal_pointer (&gsources);
-  cancel_mutex_unlock (&self->lock);
-
-  gsources_release (gsources);
+  source_keep_gsources (self, generation, gsources);
 }
 
 /* Condition */
@@ -632,12 +642,7 @@ condition_arm (CancelSource *self,
   g_source_attach (gsource, _cancel_worker_get_context ());
   g_ptr_array_add (gsources, gsource);
 
-  cancel_mutex_lock (&self->lock);
-  if (self->generation == generation)
-    self->gsources = g_steal_pointer (&gsources);
-  cancel_mutex_unlock (&self->lock);
-
-  gsources_release (gsources);
+  source_keep_gsources (self, generation, gsources);
 }
 
 /* Arming and disarming */
