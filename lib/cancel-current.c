@@ -5,16 +5,10 @@
 
 #include "config.h"
 
-#include "cancel-scope.h"
+#include "cancel-scope-private.h"
 
 /* A stack per thread, holding no references: like GCancellable's own. */
 static GPrivate current_key = G_PRIVATE_INIT ((GDestroyNotify) g_ptr_array_unref);
-
-static inline gboolean
-status_is_live (CancelStatus status)
-{
-  return status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED;
-}
 
 /**
  * cancel_scope_get_current:
@@ -121,7 +115,7 @@ cancel_scope_exit (CancelScopeGuard guard)
   g_return_if_fail (CANCEL_IS_SCOPE (self));
 
   cancel_scope_pop_current (self);
-  if (status_is_live (cancel_scope_get_status (self)))
+  if (_cancel_scope_is_live (self))
     cancel_scope_end (self, NULL);
   g_object_unref (self);
 }

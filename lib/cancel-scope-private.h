@@ -20,6 +20,8 @@ gboolean _cancel_scope_cancel_full    (CancelScope  *self,
 
 /* TRUE once cancel_scope_end() ran. Any thread. */
 gboolean _cancel_scope_is_ended       (CancelScope  *self);
+/* TRUE between begin and end (running or shielded). Any thread. */
+gboolean _cancel_scope_is_live        (CancelScope  *self);
 
 /* Sources: the scope keeps a strong reference on each attached source and
  * disarms them all (_cancel_source_disarm) when it ends or is disposed.

@@ -1235,6 +1235,12 @@ cancel_scope_complete (CancelScope *self)
 }
 
 gboolean
+_cancel_scope_is_live (CancelScope *self)
+{
+  return status_is_live (cancel_scope_get_status (self));
+}
+
+gboolean
 _cancel_scope_is_ended (CancelScope *self)
 {
   gboolean ended;

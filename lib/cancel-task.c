@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cancel-lock-private.h"
+#include "cancel-scope-private.h"
 #include "cancel-task.h"
 
 /* GLib's thread pool hands tasks over with futexes ThreadSanitizer cannot
@@ -85,8 +86,7 @@ cancel_task_completed (GObject      *source_object,
   scope = info->scope;
   cancel_mutex_unlock (&info->lock);
 
-  live = cancel_scope_get_status (scope) == CANCEL_STATUS_RUNNING ||
-         cancel_scope_get_status (scope) == CANCEL_STATUS_SHIELDED;
+  live = _cancel_scope_is_live (scope);
 
   if (!g_task_had_error (task))
     {
@@ -264,11 +264,7 @@ static void
 action_update_enabled (GSimpleAction *action,
                        CancelScope   *scope)
 {
-  CancelStatus status = cancel_scope_get_status (scope);
-
-  g_simple_action_set_enabled (action,
-                               status == CANCEL_STATUS_RUNNING ||
-                               status == CANCEL_STATUS_SHIELDED);
+  g_simple_action_set_enabled (action, _cancel_scope_is_live (scope));
 }
 
 static void
