@@ -1117,9 +1117,10 @@ filter_any (CancelScope   *scope,
  *
  * Finds the live and finished scopes that have @status now. Any thread.
  *
- * Returns: (transfer full) (element-type CancelScope): the matching scopes,
- *   live ones first in the order they began, then finished ones oldest
- *   first; empty if none match
+ * Returns: (transfer container) (element-type CancelScope): the matching
+ *   scopes, live ones first in the order they began, then finished ones
+ *   oldest first; empty if none match. The array owns a reference on each
+ *   scope and drops it when freed: free it with g_ptr_array_unref()
  */
 GPtrArray *
 cancel_registry_find_by_status (CancelRegistry *self,
@@ -1141,9 +1142,10 @@ cancel_registry_find_by_status (CancelRegistry *self,
  * they had when they began (see [method@Cancel.Scope.dup_parent]), which
  * the registry remembers after they end. Any thread.
  *
- * Returns: (transfer full) (element-type CancelScope): the matching scopes,
- *   live ones first in the order they began, then finished ones oldest
- *   first; empty if none match
+ * Returns: (transfer container) (element-type CancelScope): the matching
+ *   scopes, live ones first in the order they began, then finished ones
+ *   oldest first; empty if none match. The array owns a reference on each
+ *   scope and drops it when freed: free it with g_ptr_array_unref()
  */
 GPtrArray *
 cancel_registry_find_by_parent (CancelRegistry *self,
@@ -1166,9 +1168,10 @@ cancel_registry_find_by_parent (CancelRegistry *self,
  * %NULL or empty @name_contains matches every scope, including those
  * without a name. Any thread.
  *
- * Returns: (transfer full) (element-type CancelScope): the matching scopes,
- *   live ones first in the order they began, then finished ones oldest
- *   first; empty if none match
+ * Returns: (transfer container) (element-type CancelScope): the matching
+ *   scopes, live ones first in the order they began, then finished ones
+ *   oldest first; empty if none match. The array owns a reference on each
+ *   scope and drops it when freed: free it with g_ptr_array_unref()
  */
 GPtrArray *
 cancel_registry_find_by_name (CancelRegistry *self,
