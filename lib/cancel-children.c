@@ -19,8 +19,8 @@ struct _CancelChildren
 {
   GObject       parent_instance;
 
-  GMainContext *context;
-  GPtrArray    *items;    /* only touched on context */
+  CancelDispatchLink dispatch;  /* to the scope's owner context */
+  GPtrArray    *items;    /* only touched on that context */
 
   CancelMutex   lock;
   GArray       *pending;  /* of ChildOp */
@@ -134,7 +134,7 @@ _cancel_children_new (GMainContext *context)
 {
   CancelChildren *self = g_object_new (CANCEL_TYPE_CHILDREN, NULL);
 
-  self->context = g_main_context_ref (context);
+  _cancel_dispatch_link_init (&self->dispatch, context, self, cancel_children_publish);
 
   return self;
 }
@@ -153,7 +153,7 @@ cancel_children_queue (CancelChildren *self,
   cancel_mutex_unlock (&self->lock);
 
   if (first)
-    _cancel_dispatch (self->context, self, cancel_children_publish);
+    _cancel_dispatch_queue (&self->dispatch, TRUE);
 }
 
 void
@@ -187,15 +187,24 @@ cancel_children_finalize (GObject *object)
   for (guint i = 0; i < self->items->len; i++)
     g_object_unref (g_ptr_array_index (self->items, i));
   g_clear_pointer (&self->items, g_ptr_array_unref);
-  g_clear_pointer (&self->context, g_main_context_unref);
+  _cancel_dispatch_link_clear (&self->dispatch);
   cancel_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (cancel_children_parent_class)->finalize (object);
 }
 
 static void
+cancel_children_dispose (GObject *object)
+{
+  _cancel_dispatch_link_dispose (&CANCEL_CHILDREN (object)->dispatch);
+
+  G_OBJECT_CLASS (cancel_children_parent_class)->dispose (object);
+}
+
+static void
 cancel_children_class_init (CancelChildrenClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = cancel_children_dispose;
   G_OBJECT_CLASS (klass)->finalize = cancel_children_finalize;
 }
 

@@ -82,6 +82,7 @@ struct _CancelRegistry
   GObject                parent_instance;
 
   GMainContext          *context;        /* immutable after construction */
+  CancelDispatchLink     dispatch;       /* publishes on context */
   CancelRegistryHistory *history_model;  /* immutable pointer */
   PtrVec                 live_items;     /* Entry *; read on the context,
                                           * written there under the lock */
@@ -265,7 +266,10 @@ mark_dirty_locked (CancelRegistry *self)
 static void
 queue_publish (CancelRegistry *self)
 {
-  _cancel_dispatch (self->context, self, publish);
+  /* Not held: a registry nobody holds any more has nobody to publish to,
+   * and holding it would keep it alive through a context that is never
+   * iterated again. */
+  _cancel_dispatch_queue (&self->dispatch, FALSE);
 }
 
 static void
@@ -422,14 +426,18 @@ publish (gpointer object)
 }
 
 /* After a history change requested by a caller: update the model now if
- * this thread may run the registry's context (it is the thread that does,
- * or no thread does right now), else on its next iteration. */
+ * this thread runs the registry's context (it is iterating it, or ran its
+ * last dispatch and nobody iterates it now), else on its next iteration.
+ * Never merely because the context could be acquired: any thread can do
+ * that between two iterations, and the models belong to the context's
+ * thread. */
 static void
 sync_history_or_queue (CancelRegistry *self)
 {
   gboolean queue;
 
-  if (g_main_context_acquire (self->context))
+  if ((g_main_context_is_owner (self->context) || _cancel_dispatch_link_ran_here (&self->dispatch)) &&
+      g_main_context_acquire (self->context))
     {
       sync_history (self);
       g_main_context_release (self->context);
@@ -663,6 +671,14 @@ cancel_registry_history_init (CancelRegistryHistory *self)
 /* GObject */
 
 static void
+cancel_registry_dispose (GObject *object)
+{
+  _cancel_dispatch_link_dispose (&CANCEL_REGISTRY (object)->dispatch);
+
+  G_OBJECT_CLASS (cancel_registry_parent_class)->dispose (object);
+}
+
+static void
 cancel_registry_finalize (GObject *object)
 {
   CancelRegistry *self = CANCEL_REGISTRY (object);
@@ -671,7 +687,7 @@ cancel_registry_finalize (GObject *object)
   gpointer key;
   guint i;
 
-  /* No publish can be queued: a queued one holds a reference. */
+  /* A queued publish was dropped in dispose. */
   for (i = 0; i < self->live_items.len; i++)
     {
       Entry *entry = self->live_items.items[i];
@@ -688,6 +704,7 @@ cancel_registry_finalize (GObject *object)
   release_entries (dead);
 
   g_clear_object (&self->history_model);
+  _cancel_dispatch_link_clear (&self->dispatch);
   g_main_context_unref (self->context);
   cancel_mutex_clear (&self->lock);
 
@@ -737,6 +754,7 @@ cancel_registry_class_init (CancelRegistryClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = cancel_registry_dispose;
   object_class->finalize = cancel_registry_finalize;
   object_class->get_property = cancel_registry_get_property;
   object_class->set_property = cancel_registry_set_property;
@@ -765,6 +783,7 @@ cancel_registry_init (CancelRegistry *self)
   /* Made here rather than in cancel_registry_new() so that g_object_new()
    * (bindings) gets the same context. */
   self->context = g_main_context_ref_thread_default ();
+  _cancel_dispatch_link_init (&self->dispatch, self->context, self, publish);
   self->history_model = g_object_new (cancel_registry_history_get_type (), NULL);
   self->index = g_hash_table_new (entry_hash, entry_equal);
   self->history_limit = DEFAULT_HISTORY_LIMIT;
@@ -813,8 +832,10 @@ registry_new_for_context (GMainContext *context)
 {
   CancelRegistry *self = g_object_new (CANCEL_TYPE_REGISTRY, NULL);
 
+  _cancel_dispatch_link_clear (&self->dispatch);
   g_main_context_unref (self->context);
   self->context = g_main_context_ref (context);
+  _cancel_dispatch_link_init (&self->dispatch, self->context, self, publish);
   return self;
 }
 

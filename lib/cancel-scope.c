@@ -80,6 +80,8 @@ enum {
   CHANGE_ERROR            = 1 << 13,
   CHANGE_PARENT           = 1 << 14,
   CHANGE_CANCEL_TIME      = 1 << 15,
+  /* Not a change: the queued flush holds a reference (somebody watches). */
+  CHANGE_HELD             = 1 << 16,
 };
 
 #define CHANGES_CANCELLED (CHANGE_REASON | CHANGE_MESSAGE | CHANGE_ORIGIN_REASON | CHANGE_CANCEL_TIME)
@@ -91,7 +93,7 @@ struct _CancelScope
   CancelMutex     lock;
   guint64         id;
   char           *name;
-  GMainContext   *context;
+  CancelDispatchLink dispatch;  /* to the owner context */
   CancelRegistry *registry;
 
   /* Guarded by tree_lock. A child points to its parent without a
@@ -226,11 +228,17 @@ static const struct {
   { CHANGE_PARENT, PROP_PARENT },
 };
 
+static gboolean cancel_scope_is_watched (CancelScope *self);
+
 static void
 cancel_scope_flush_changes (gpointer data)
 {
   CancelScope *self = data;
   guint changes = (guint) g_atomic_int_and (&self->pending_changes, 0);
+
+  /* Nobody listens: skip the emissions, which cost even with no handler. */
+  if (!cancel_scope_is_watched (self))
+    return;
 
   if (changes & CHANGE_STARTED)
     g_signal_emit (self, signals[STARTED], 0);
@@ -256,8 +264,7 @@ cancel_scope_flush_changes (gpointer data)
     g_signal_emit (self, signals[FINISHED], 0, cancel_scope_get_status (self));
 }
 
-/* Nobody listening means nothing to queue: a program that runs no main
- * loop must not pile up notifications for scopes nobody watches. Most
+/* Whether anybody connected to the signals the owner context emits. Most
  * scopes have no handler at all, which one look-up settles; otherwise ask
  * for ours (a linked source's ::cancelled handler does not count). */
 static gboolean
@@ -274,15 +281,22 @@ cancel_scope_is_watched (CancelScope *self)
          g_signal_handler_find (self, G_SIGNAL_MATCH_ID, signals[PROGRESS], 0, NULL, NULL, NULL) != 0;
 }
 
+/* Every change is queued, watched or not, so that a handler connected
+ * after the change but before the owner context runs still sees it (a
+ * `started` handler connected right after another thread began the
+ * scope). The queued call holds the scope only while somebody watches:
+ * otherwise a program that runs no main loop would keep every scope it
+ * dropped; an unwatched scope leaves the queue when it is disposed. */
 static void
 cancel_scope_queue_changes (CancelScope *self,
                             guint        changes)
 {
-  if (!cancel_scope_is_watched (self))
-    return;
+  gboolean watched = cancel_scope_is_watched (self);
+  guint old;
 
-  if (g_atomic_int_or (&self->pending_changes, changes) == 0)
-    _cancel_dispatch (self->context, self, cancel_scope_flush_changes);
+  old = (guint) g_atomic_int_or (&self->pending_changes, changes | (watched ? CHANGE_HELD : 0));
+  if (old == 0 || (watched && !(old & CHANGE_HELD)))
+    _cancel_dispatch_queue (&self->dispatch, watched);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1477,7 +1491,7 @@ cancel_scope_get_context (CancelScope *self)
 {
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
 
-  return self->context;
+  return _cancel_dispatch_link_get_context (&self->dispatch);
 }
 
 /**
@@ -1603,7 +1617,7 @@ cancel_scope_get_children (CancelScope *self)
     {
       g_autoptr(GPtrArray) live = g_ptr_array_new ();
 
-      self->children = _cancel_children_new (self->context);
+      self->children = _cancel_children_new (_cancel_dispatch_link_get_context (&self->dispatch));
 
       /* Oldest first: the intrusive list has the newest at its head. */
       for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
@@ -2033,6 +2047,10 @@ cancel_scope_dispose (GObject *object)
   children = g_steal_pointer (&self->children);
   cancel_mutex_unlock (&tree_lock);
 
+  /* Unreachable through the tree from here on: drop an unheld queued
+   * notification (nobody watches a scope that is being disposed). */
+  _cancel_dispatch_link_dispose (&self->dispatch);
+
   /* Reached only when no timer holds us; kept for robustness. */
   if (timer != NULL)
     _cancel_timer_stop (timer);
@@ -2056,7 +2074,7 @@ cancel_scope_finalize (GObject *object)
   g_clear_pointer (&self->progress_message, g_free);
   g_clear_pointer (&self->error, g_error_free);
   g_clear_object (&self->registry);
-  g_clear_pointer (&self->context, g_main_context_unref);
+  _cancel_dispatch_link_clear (&self->dispatch);
   cancel_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (cancel_scope_parent_class)->finalize (object);
@@ -2318,7 +2336,7 @@ static void
 cancel_scope_init (CancelScope *self)
 {
   cancel_mutex_init (&self->lock);
-  self->context = g_main_context_ref_thread_default ();
+  _cancel_dispatch_link_init (&self->dispatch, NULL, self, cancel_scope_flush_changes);
   self->status = CANCEL_STATUS_PENDING;
   self->reason = CANCEL_REASON_NONE;
   self->origin = CANCEL_REASON_NONE;
