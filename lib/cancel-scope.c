@@ -122,7 +122,9 @@ struct _CancelScope
   guint           origin : 4;
   guint           shielded : 1;
   guint           cancel_requested : 1;
+  guint           flipped : 1;    /* our ::cancelled class handler ran */
   guint           registry_set : 1;
+  guint           tracked : 1;    /* begin handed the scope to the registry */
 
   /* CHANGE_* bits queued for the owner context; atomic. */
   int             pending_changes;
@@ -422,6 +424,38 @@ parent_message_locked (CancelScope *self)
   return g_ref_string_new (message);
 }
 
+/* g_cancellable_reset() has no hook: a scope notices it on its next use,
+ * as a flag that flipped and is clear again, and forgets the cancellation
+ * so that it can be cancelled anew. Ended scopes keep their record.
+ * Returns TRUE if it forgot one (the caller queues CHANGES_CANCELLED);
+ * self->lock held. */
+static gboolean
+cancel_scope_forget_reset_locked (CancelScope *self)
+{
+  if (G_LIKELY (!self->flipped) ||
+      cancel_status_is_final (self->status) ||
+      g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+    return FALSE;
+
+  self->cancel_requested = FALSE;
+  self->flipped = FALSE;
+  self->reason = CANCEL_REASON_NONE;
+  self->origin = CANCEL_REASON_NONE;
+  self->cancel_time = 0;
+  g_clear_pointer (&self->message, g_ref_string_release);
+
+  return TRUE;
+}
+
+/* Whether @self counts as cancelled; self->lock held. */
+static gboolean
+cancel_scope_is_cancelled_locked (CancelScope *self)
+{
+  cancel_scope_forget_reset_locked (self);
+
+  return self->cancel_requested || g_cancellable_is_cancelled (G_CANCELLABLE (self));
+}
+
 /* Records why, under self->lock, before the flag flips (rule 6).
  * Returns FALSE if the scope was already cancelled or ended. */
 static gboolean
@@ -431,6 +465,8 @@ cancel_scope_mark_cancelled_locked (CancelScope  *self,
                                     char         *message,
                                     gint64        now)
 {
+  cancel_scope_forget_reset_locked (self);
+
   if (self->cancel_requested ||
       cancel_status_is_final (self->status) ||
       g_cancellable_is_cancelled (G_CANCELLABLE (self)))
@@ -448,17 +484,46 @@ cancel_scope_mark_cancelled_locked (CancelScope  *self,
   return TRUE;
 }
 
+/* Flips the flags of the scopes queued on this thread's cascade, one at a
+ * time: each emission may queue more (children, linked sources), which
+ * wait for the loop instead of nesting. */
+static void
+cascade_drain (Cascade *cascade)
+{
+  g_assert (cascade->draining);
+
+  while (cascade->pending->len > 0)
+    {
+      CancelScope *next = g_ptr_array_steal_index_fast (cascade->pending,
+                                                        cascade->pending->len - 1);
+
+      cancel_scope_queue_changes (next, CHANGES_CANCELLED);
+      g_cancellable_cancel (G_CANCELLABLE (next));
+      g_object_unref (next);
+    }
+}
+
+/* Flips the flag of @self, whose cancellation was recorded. The thread's
+ * first flip becomes the cascade: any cancellation requested during its
+ * emission, by our class handler (children) or by handlers that run
+ * before it (a linked source cancelling the next scope of a chain), is
+ * queued and flipped by the loop, so neither a tree nor a chain of links
+ * grows the stack. */
 static void
 cancel_scope_flip (CancelScope *self)
 {
   Cascade *cascade = cascade_get ();
 
-  /* Inside a cascade on this thread the flag flips when the outermost
-   * emission gets to it: the stack stays flat. */
   if (cascade->draining)
-    g_ptr_array_add (cascade->pending, g_object_ref (self));
-  else
-    g_cancellable_cancel (G_CANCELLABLE (self));
+    {
+      g_ptr_array_add (cascade->pending, g_object_ref (self));
+      return;
+    }
+
+  cascade->draining = TRUE;
+  g_cancellable_cancel (G_CANCELLABLE (self));
+  cascade_drain (cascade);
+  cascade->draining = FALSE;
 }
 
 static gboolean cancel_scope_cancel_internal (CancelScope  *self,
@@ -594,6 +659,7 @@ cancel_scope_cancelled (GCancellable *cancellable)
   gboolean third_party = FALSE;
 
   cancel_mutex_lock (&self->lock);
+  self->flipped = TRUE;
   if (!self->cancel_requested && !cancel_status_is_final (self->status))
     {
       /* Somebody called g_cancellable_cancel() directly. */
@@ -621,20 +687,47 @@ cancel_scope_cancelled (GCancellable *cancellable)
   if (g_atomic_pointer_get (&self->first_child) != NULL)
     cancel_scope_mark_children (self, cascade);
 
+  /* A plain g_cancellable_cancel() starts a cascade here. */
   if (cascade->draining)
     return;
 
   cascade->draining = TRUE;
-  while (cascade->pending->len > 0)
-    {
-      CancelScope *next = g_ptr_array_steal_index_fast (cascade->pending,
-                                                        cascade->pending->len - 1);
-
-      cancel_scope_queue_changes (next, CHANGES_CANCELLED);
-      g_cancellable_cancel (G_CANCELLABLE (next));
-      g_object_unref (next);
-    }
+  cascade_drain (cascade);
   cascade->draining = FALSE;
+}
+
+/* Reads what the getters report about the cancellation. A scope whose
+ * flag was flipped by a plain g_cancellable_cancel(), before our class
+ * handler recorded it, reports a manual cancellation; but only while it
+ * has not ended: an ended scope's record is final, and a flag flipped
+ * after the end changes nothing it reports. */
+static void
+cancel_scope_read_cancellation (CancelScope   *self,
+                                CancelReason  *reason,
+                                CancelReason  *origin,
+                                const char   **message,
+                                gint64        *time)
+{
+  gboolean reset;
+  gboolean flipped_unrecorded;
+
+  cancel_mutex_lock (&self->lock);
+  reset = cancel_scope_forget_reset_locked (self);
+  flipped_unrecorded = !self->cancel_requested &&
+                       !cancel_status_is_final (self->status) &&
+                       g_cancellable_is_cancelled (G_CANCELLABLE (self));
+  if (reason != NULL)
+    *reason = flipped_unrecorded ? CANCEL_REASON_MANUAL : self->reason;
+  if (origin != NULL)
+    *origin = flipped_unrecorded ? CANCEL_REASON_MANUAL : self->origin;
+  if (message != NULL)
+    *message = flipped_unrecorded ? _("Cancelled") : cancel_scope_message_locked (self);
+  if (time != NULL)
+    *time = self->cancel_time;
+  cancel_mutex_unlock (&self->lock);
+
+  if (reset)
+    cancel_scope_queue_changes (self, CHANGES_CANCELLED);
 }
 
 /**
@@ -653,13 +746,7 @@ cancel_scope_get_reason (CancelScope *self)
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_REASON_NONE);
 
-  cancel_mutex_lock (&self->lock);
-  reason = self->reason;
-  cancel_mutex_unlock (&self->lock);
-
-  /* The window between a third-party flip and our class handler. */
-  if (reason == CANCEL_REASON_NONE && g_cancellable_is_cancelled (G_CANCELLABLE (self)))
-    reason = CANCEL_REASON_MANUAL;
+  cancel_scope_read_cancellation (self, &reason, NULL, NULL, NULL);
 
   return reason;
 }
@@ -682,12 +769,7 @@ cancel_scope_get_origin_reason (CancelScope *self)
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_REASON_NONE);
 
-  cancel_mutex_lock (&self->lock);
-  origin = self->origin;
-  cancel_mutex_unlock (&self->lock);
-
-  if (origin == CANCEL_REASON_NONE && g_cancellable_is_cancelled (G_CANCELLABLE (self)))
-    origin = CANCEL_REASON_MANUAL;
+  cancel_scope_read_cancellation (self, NULL, &origin, NULL, NULL);
 
   return origin;
 }
@@ -708,13 +790,7 @@ cancel_scope_get_message (CancelScope *self)
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
 
-  cancel_mutex_lock (&self->lock);
-  message = cancel_scope_message_locked (self);
-  cancel_mutex_unlock (&self->lock);
-
-  /* The window between a third-party flip and our class handler. */
-  if (message == NULL && g_cancellable_is_cancelled (G_CANCELLABLE (self)))
-    message = _("Cancelled");
+  cancel_scope_read_cancellation (self, NULL, NULL, &message, NULL);
 
   return message;
 }
@@ -735,9 +811,7 @@ cancel_scope_get_cancel_time (CancelScope *self)
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), 0);
 
-  cancel_mutex_lock (&self->lock);
-  time = self->cancel_time;
-  cancel_mutex_unlock (&self->lock);
+  cancel_scope_read_cancellation (self, NULL, NULL, NULL, &time);
 
   return time;
 }
@@ -791,7 +865,7 @@ cancel_scope_deadline_fired (gpointer data)
 static void
 cancel_scope_arm_locked (CancelScope *self)
 {
-  if (self->cancel_requested || g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+  if (cancel_scope_is_cancelled_locked (self))
     return;
 
   if (self->timer == NULL ||
@@ -808,12 +882,17 @@ cancel_scope_arm_locked (CancelScope *self)
     }
 }
 
+/* Beyond ~100 years, µs arithmetic on the monotonic clock would lose
+ * meaning; bounding every deadline by it keeps sums and differences far
+ * from overflowing. */
+#define MAX_TIMEOUT_SECONDS (100.0 * 365 * 24 * 3600)
+#define MAX_TIMEOUT_USEC    ((gint64) (MAX_TIMEOUT_SECONDS * G_USEC_PER_SEC))
+
 static gboolean
 check_timeout (double   seconds,
                GError **error)
 {
-  /* Beyond ~100 years, µs arithmetic on the monotonic clock would lose meaning. */
-  if (!isfinite (seconds) || seconds <= 0 || seconds > 100.0 * 365 * 24 * 3600)
+  if (!isfinite (seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS)
     {
       g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_TIMEOUT,
                    _("Invalid timeout %g s: it must be a positive, finite number of seconds"),
@@ -920,17 +999,17 @@ cancel_scope_set_deadline (CancelScope  *self,
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (deadline <= 0)
+  now = g_get_monotonic_time ();
+  if (deadline <= 0 || deadline - now > MAX_TIMEOUT_USEC)
     {
       g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, deadline);
 
       g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_TIMEOUT,
-                   _("Invalid deadline %s: it must be a positive monotonic time"),
+                   _("Invalid deadline %s: it must be a positive monotonic time at most a hundred years ahead"),
                    value);
       return FALSE;
     }
 
-  now = g_get_monotonic_time ();
   return cancel_scope_set_deadline_internal (self, deadline, MAX (deadline - now, 0), error);
 }
 
@@ -953,6 +1032,7 @@ cancel_scope_postpone (CancelScope  *self,
                        GError      **error)
 {
   gboolean ok;
+  gboolean too_far = FALSE;
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -961,7 +1041,12 @@ cancel_scope_postpone (CancelScope  *self,
     return FALSE;
 
   cancel_mutex_lock (&self->lock);
-  ok = self->own_deadline != CANCEL_NO_DEADLINE &&
+  /* Both are bounded (own_deadline by set_deadline, extra by
+   * check_timeout): the sum cannot overflow. */
+  too_far = self->own_deadline != CANCEL_NO_DEADLINE &&
+            self->own_deadline + (gint64) (seconds * G_USEC_PER_SEC) - g_get_monotonic_time () > MAX_TIMEOUT_USEC;
+  ok = !too_far &&
+       self->own_deadline != CANCEL_NO_DEADLINE &&
        self->timer != NULL &&
        !self->cancel_requested &&
        !cancel_status_is_final (self->status);
@@ -979,6 +1064,13 @@ cancel_scope_postpone (CancelScope  *self,
     }
   cancel_mutex_unlock (&self->lock);
 
+  if (too_far)
+    {
+      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_TIMEOUT,
+                   _("Invalid postponement %g s: the deadline would be more than a hundred years ahead"),
+                   seconds);
+      return FALSE;
+    }
   if (!ok)
     {
       g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
@@ -1129,7 +1221,21 @@ cancel_scope_begin (CancelScope *self)
     }
 
   if (registry != NULL)
-    _cancel_registry_track (registry, self);
+    {
+      gboolean ended;
+
+      /* Another thread may end @self as soon as it is RUNNING, before it
+       * is tracked: whichever of us comes second untracks it, so that it
+       * never stays listed as live. */
+      _cancel_registry_track (registry, self);
+      cancel_mutex_lock (&self->lock);
+      self->tracked = TRUE;
+      ended = cancel_status_is_final (self->status);
+      cancel_mutex_unlock (&self->lock);
+
+      if (ended)
+        _cancel_registry_untrack (registry, self);
+    }
 
   CANCEL_DEBUG_SCOPE (self, CANCEL_REASON_NONE, "Started");
   cancel_scope_queue_changes (self, CHANGE_STARTED | CHANGE_STATUS | CHANGE_START_TIME);
@@ -1163,6 +1269,7 @@ cancel_scope_end (CancelScope  *self,
   CancelStatus status = CANCEL_STATUS_PENDING;
   CancelReason reason = CANCEL_REASON_NONE;
   gboolean running;
+  gboolean untrack = FALSE;
 
   g_return_if_fail (CANCEL_IS_SCOPE (self));
 
@@ -1172,7 +1279,7 @@ cancel_scope_end (CancelScope  *self,
     {
       self->end_time = g_get_monotonic_time ();
 
-      if (self->cancel_requested || g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+      if (cancel_scope_is_cancelled_locked (self))
         {
           if (self->reason == CANCEL_REASON_NONE)
             {
@@ -1200,8 +1307,10 @@ cancel_scope_end (CancelScope  *self,
       timer = g_steal_pointer (&self->timer);
       sources = g_steal_pointer (&self->sources);
       /* The registry holds ended scopes in its history: a reference back
-       * would keep a registry alive through its own history. */
+       * would keep a registry alive through its own history. If begin()
+       * has not tracked @self yet, it untracks it once it has. */
       registry = g_steal_pointer (&self->registry);
+      untrack = self->tracked;
     }
   cancel_mutex_unlock (&self->lock);
 
@@ -1227,7 +1336,8 @@ cancel_scope_end (CancelScope  *self,
 
   if (registry != NULL)
     {
-      _cancel_registry_untrack (registry, self);
+      if (untrack)
+        _cancel_registry_untrack (registry, self);
       g_object_unref (registry);
     }
 
@@ -1521,6 +1631,9 @@ cancel_scope_dup_parent (CancelScope *self)
   return parent;
 }
 
+static gboolean cancel_scope_link_locked (CancelScope *self,
+                                          CancelScope *parent);
+
 /* Returns TRUE if @self starts cancelled because of @parent. */
 static gboolean
 cancel_scope_link (CancelScope *self,
@@ -1529,9 +1642,23 @@ cancel_scope_link (CancelScope *self,
   gboolean inherit = FALSE;
 
   cancel_mutex_lock (&tree_lock);
+  inherit = cancel_scope_link_locked (self, parent);
+  cancel_mutex_unlock (&tree_lock);
+
+  return inherit;
+}
+
+/* Returns TRUE if @self starts cancelled because of @parent; tree_lock
+ * held. */
+static gboolean
+cancel_scope_link_locked (CancelScope *self,
+                          CancelScope *parent)
+{
+  gboolean inherit = FALSE;
+
   tree_link_locked (self, parent);
   cancel_mutex_lock (&parent->lock);
-  if (parent->cancel_requested || g_cancellable_is_cancelled (G_CANCELLABLE (parent)))
+  if (cancel_scope_is_cancelled_locked (parent))
     {
       CancelReason origin = parent->origin != CANCEL_REASON_NONE ? parent->origin : CANCEL_REASON_MANUAL;
       char *message = parent_message_locked (parent);
@@ -1545,7 +1672,6 @@ cancel_scope_link (CancelScope *self,
       cancel_mutex_unlock (&self->lock);
     }
   cancel_mutex_unlock (&parent->lock);
-  cancel_mutex_unlock (&tree_lock);
 
   return inherit;
 }
@@ -1564,30 +1690,46 @@ void
 cancel_scope_set_parent (CancelScope *self,
                          CancelScope *parent)
 {
-  gboolean ok;
+  gboolean pending;
+  gboolean same;
   gboolean cycle = FALSE;
+  gboolean inherit = FALSE;
 
   g_return_if_fail (CANCEL_IS_SCOPE (self));
   g_return_if_fail (parent == NULL || CANCEL_IS_SCOPE (parent));
-  g_return_if_fail (cancel_scope_get_status (self) == CANCEL_STATUS_PENDING);
 
+  /* One section of the tree lock for the checks and the move: begin()
+   * changes the status under it too, and two crossed calls (a under b, b
+   * under a) cannot both pass the cycle check. */
   cancel_mutex_lock (&tree_lock);
-  ok = self->parent != parent;
-  if (ok && parent != NULL)
+  cancel_mutex_lock (&self->lock);
+  pending = self->status == CANCEL_STATUS_PENDING;
+  cancel_mutex_unlock (&self->lock);
+  same = self->parent == parent;
+  if (pending && !same && parent != NULL)
     cycle = tree_is_ancestor_locked (self, parent);
-  if (ok && !cycle)
-    tree_unlink_locked (self);
+  if (pending && !same && !cycle)
+    {
+      tree_unlink_locked (self);
+      if (parent != NULL)
+        inherit = cancel_scope_link_locked (self, parent);
+    }
   cancel_mutex_unlock (&tree_lock);
 
+  if (!pending)
+    {
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "status == CANCEL_STATUS_PENDING");
+      return;
+    }
   if (cycle)
     {
       g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "parent is not self or a descendant of self");
       return;
     }
-  if (!ok)
+  if (same)
     return;
 
-  if (parent != NULL && cancel_scope_link (self, parent))
+  if (inherit)
     {
       cancel_scope_queue_changes (self, CHANGES_CANCELLED);
       cancel_scope_flip (self);
@@ -1700,24 +1842,28 @@ cancel_scope_set_shielded (CancelScope *self,
 }
 
 /**
- * cancel_scope_get_registry:
+ * cancel_scope_dup_registry:
  * @self: a scope
  *
  * The registry that lists @self while it runs. Before
  * [method@Cancel.Scope.begin], %NULL unless one was set (the default
  * registry is used when none was); after [method@Cancel.Scope.end], %NULL.
  *
- * Returns: (transfer none) (nullable): the registry
+ * Any thread. A new reference, because another thread's
+ * [method@Cancel.Scope.end] drops the one @self holds.
+ *
+ * Returns: (transfer full) (nullable): the registry
  */
 CancelRegistry *
-cancel_scope_get_registry (CancelScope *self)
+cancel_scope_dup_registry (CancelScope *self)
 {
-  CancelRegistry *registry;
+  CancelRegistry *registry = NULL;
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
 
   cancel_mutex_lock (&self->lock);
-  registry = self->registry;
+  if (self->registry != NULL)
+    registry = g_object_ref (self->registry);
   cancel_mutex_unlock (&self->lock);
 
   return registry;
@@ -1992,7 +2138,7 @@ cancel_scope_get_property (GObject    *object,
       break;
 
     case PROP_REGISTRY:
-      g_value_set_object (value, cancel_scope_get_registry (self));
+      g_value_take_object (value, cancel_scope_dup_registry (self));
       break;
 
     default:

@@ -58,7 +58,7 @@ CANCEL_AVAILABLE_IN_ALL
 void            cancel_scope_set_shielded             (CancelScope   *self,
                                                        gboolean       shielded);
 CANCEL_AVAILABLE_IN_ALL
-CancelRegistry *cancel_scope_get_registry             (CancelScope   *self);
+CancelRegistry *cancel_scope_dup_registry             (CancelScope   *self);
 CANCEL_AVAILABLE_IN_ALL
 void            cancel_scope_set_registry             (CancelScope   *self,
                                                        CancelRegistry *registry);

@@ -1537,7 +1537,7 @@ BAD (set_parent) { cancel_scope_set_parent (self, NULL); }
 BAD (get_children) { cancel_scope_get_children (self); }
 BAD (get_shielded) { g_assert_false (cancel_scope_get_shielded (self)); }
 BAD (set_shielded) { cancel_scope_set_shielded (self, TRUE); }
-BAD (get_registry) { cancel_scope_get_registry (self); }
+BAD (dup_registry) { g_assert_null (cancel_scope_dup_registry (self)); }
 BAD (set_registry) { cancel_scope_set_registry (self, NULL); }
 BAD (begin) { cancel_scope_begin (self); }
 BAD (end) { cancel_scope_end (self, NULL); }
@@ -1622,7 +1622,7 @@ static const BadCall bad_calls[] = {
   { "get-children", bad_get_children, FALSE },
   { "get-shielded", bad_get_shielded, FALSE },
   { "set-shielded", bad_set_shielded, FALSE },
-  { "get-registry", bad_get_registry, FALSE },
+  { "dup-registry", bad_dup_registry, FALSE },
   { "set-registry", bad_set_registry, FALSE },
   { "begin", bad_begin, FALSE },
   { "end", bad_end, FALSE },

@@ -350,11 +350,13 @@ is_root (gpointer item,
 {
   CancelRegistry *registry = user_data;
   g_autoptr(CancelScope) parent = cancel_scope_dup_parent (item);
+  g_autoptr(CancelRegistry) parent_registry = NULL;
 
   if (parent == NULL)
     return TRUE;
 
-  if (cancel_scope_get_registry (parent) != registry || !scope_is_local (parent))
+  parent_registry = cancel_scope_dup_registry (parent);
+  if (parent_registry != registry || !scope_is_local (parent))
     return TRUE;
 
   return !scope_is_live (parent);

@@ -267,7 +267,7 @@ test_startup (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_cmpint (cancel_scope_get_status (root), ==, CANCEL_STATUS_RUNNING);
   /* Kept out of the registry: "Cancel all" must not quit the application. */
-  g_assert_null (cancel_scope_get_registry (root));
+  g_assert_null (cancel_scope_dup_registry (root));
   g_assert_true (g_file_test (cancel_demo_workspace_get_path (workspace), G_FILE_TEST_IS_DIR));
 
   accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.new");
