@@ -19,18 +19,17 @@
  * context that nobody iterates any more is freed with the context, instead
  * of keeping it alive through its own queued notification.
  *
- * Priority and fairness: the dispatcher runs at G_PRIORITY_DEFAULT, above
- * GTK's layout and drawing, so notifications arrive within a frame however
- * busy drawing is. To leave drawing its turn, one dispatch runs calls for
- * at most SLICE_USEC, and within each WINDOW_USEC the dispatches take at
- * most BUDGET_USEC: past that, the next dispatch waits for the next window
- * and sources of lower priority run in between. A dispatcher that is not
- * flooded is always ready at once. */
+ * Priority: the dispatcher runs at G_PRIORITY_DEFAULT, like GDK's events
+ * and above GTK's layout and drawing, so notifications arrive within a
+ * frame however busy drawing is (below drawing, a window that redraws
+ * every frame starved them). One dispatch runs calls for at most
+ * SLICE_USEC and leaves the rest to the next iteration, so a burst (ten
+ * thousand cancellations) never makes one iteration longer than a frame.
+ * It stays ready while work is queued: draining a context with
+ * g_main_context_iteration (context, FALSE) runs everything. */
 
 #define DISPATCH_PRIORITY G_PRIORITY_DEFAULT
 #define SLICE_USEC        (4 * 1000)
-#define WINDOW_USEC       (16 * 1000)
-#define BUDGET_USEC       (8 * 1000)
 #define NOT_QUEUED        G_MAXUINT
 
 struct _CancelDispatcher
@@ -44,9 +43,6 @@ struct _CancelDispatcher
   guint         n_removed;    /* NULL slots in queue */
   GArray       *running;      /* of DispatchCall: taken from queue, not run yet */
   guint         running_pos;
-  gint64        not_before;   /* earliest start of the next dispatch */
-  gint64        window_start;
-  gint64        window_used;  /* µs spent dispatching since window_start */
   GThread      *last_thread;  /* the thread that ran the last dispatch */
 };
 
@@ -125,16 +121,9 @@ dispatcher_dispatch (GSource     *source,
       self->running_pos = 0;
     }
 
-  if (started - self->window_start >= WINDOW_USEC)
-    {
-      self->window_start = started;
-      self->window_used = 0;
-    }
-  self->window_used += now - started;
-  self->not_before = self->window_used >= BUDGET_USEC ? self->window_start + WINDOW_USEC : 0;
   more = self->running->len > 0 || self->queue->len > self->n_removed;
   if (more)
-    g_source_set_ready_time (source, self->not_before);
+    g_source_set_ready_time (source, 0);
   cancel_mutex_unlock (&self->lock);
 
   return G_SOURCE_CONTINUE;
@@ -315,7 +304,7 @@ _cancel_dispatch_queue (CancelDispatchLink *link,
           /* Under our lock: the context is alive until dispatcher_context_gone()
            * got it, which needs the lock. */
           if (was_idle)
-            g_source_set_ready_time ((GSource *) self, self->not_before);
+            g_source_set_ready_time ((GSource *) self, 0);
         }
       else if (hold && !link->held)
         {

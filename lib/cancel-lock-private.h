@@ -53,7 +53,13 @@ typedef struct
 static inline void
 cancel_cond_init (CancelCond *self)
 {
-  pthread_cond_init (&self->cond, NULL);
+  pthread_condattr_t attr;
+
+  /* Timed waits measure the monotonic clock, as GLib's do. */
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (&self->cond, &attr);
+  pthread_condattr_destroy (&attr);
 }
 
 static inline void
@@ -67,6 +73,25 @@ cancel_cond_wait (CancelCond  *self,
                   CancelMutex *mutex)
 {
   pthread_cond_wait (&self->cond, &mutex->mutex);
+}
+
+/* Returns FALSE if @end_time (g_get_monotonic_time() µs) passed first. */
+static inline gboolean
+cancel_cond_wait_until (CancelCond  *self,
+                        CancelMutex *mutex,
+                        gint64       end_time)
+{
+  struct timespec ts;
+
+  ts.tv_sec = end_time / G_USEC_PER_SEC;
+  ts.tv_nsec = (end_time % G_USEC_PER_SEC) * 1000;
+  return pthread_cond_timedwait (&self->cond, &mutex->mutex, &ts) == 0;
+}
+
+static inline void
+cancel_cond_signal (CancelCond *self)
+{
+  pthread_cond_signal (&self->cond);
 }
 
 static inline void

@@ -508,17 +508,26 @@ cancellable_arm (CancelSource *self,
 
 /* UNIX signals */
 
-/* On the worker thread. */
-static gboolean
-signal_received_cb (gpointer data)
+/* On a firing thread: cancelling runs ::cancelled handlers, which must
+ * not hold up the worker's other signal watches and conditions. */
+static void
+signal_fire (gpointer data,
+             gpointer unused)
 {
-  SourceToken *token = source_token_ref (data);
+  SourceToken *token = data;
   const char *name = signal_get_name (token->signum);
 
   source_fire (token->source, token->generation,
                CANCEL_REASON_SIGNAL, CANCEL_REASON_SIGNAL,
                g_strdup_printf (_("Received %s"), name));
   source_token_unref (token);
+}
+
+/* On the worker thread. */
+static gboolean
+signal_received_cb (gpointer data)
+{
+  _cancel_worker_fire (signal_fire, source_token_ref (data));
 
   /* Stay installed while armed: removing the last watch of a signal
    * restores its default action, and a second Ctrl+C would then kill the
@@ -603,6 +612,19 @@ static GSourceFuncs condition_source_funcs = {
   .dispatch = condition_source_dispatch,
 };
 
+/* On a firing thread, see signal_fire(). */
+static void
+condition_fire (gpointer data,
+                gpointer unused)
+{
+  SourceToken *token = data;
+
+  source_fire (token->source, token->generation,
+               CANCEL_REASON_CONDITION, CANCEL_REASON_CONDITION,
+               g_strdup (_("Condition became true")));
+  source_token_unref (token);
+}
+
 /* On the worker thread. Returns whether to keep polling. */
 static gboolean
 condition_check_cb (gpointer data)
@@ -621,9 +643,7 @@ condition_check_cb (gpointer data)
   if (!self->func (self->user_data))
     return G_SOURCE_CONTINUE;
 
-  source_fire (self, token->generation,
-               CANCEL_REASON_CONDITION, CANCEL_REASON_CONDITION,
-               g_strdup (_("Condition became true")));
+  _cancel_worker_fire (condition_fire, source_token_ref (token));
   return G_SOURCE_REMOVE;
 }
 
@@ -828,13 +848,15 @@ cancel_source_finalize (GObject *object)
 {
   CancelSource *self = CANCEL_SOURCE (object);
 
+  /* See the tokens: acquires whatever another thread did to the source
+   * before it let go of its last token (a disarm on the worker wrote these
+   * fields under the lock; GObject's reference count, which handed the
+   * source over, is invisible to ThreadSanitizer). Every read of the
+   * source's state in finalize comes after this. */
+  cancel_mutex_lock (&self->lock);
   g_assert (self->timer == NULL);
   g_assert (self->handler_id == 0);
   g_assert (self->gsources == NULL);
-
-  /* See the tokens: acquires whatever another thread did to the source
-   * before it let go of its last token. */
-  cancel_mutex_lock (&self->lock);
   cancel_mutex_unlock (&self->lock);
 
   if (self->destroy != NULL)

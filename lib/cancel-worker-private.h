@@ -11,16 +11,26 @@ G_BEGIN_DECLS
 
 typedef struct _CancelTimer CancelTimer;
 
-/* Called on the worker thread when the timer's deadline passes. */
+/* Called on a firing thread when the timer's deadline passes. */
 typedef void (*CancelTimerFunc) (gpointer data);
 
 /* The worker thread's own context. Started on first use; it lives for the
  * rest of the process. Unix signal and condition sources attach here. */
 GMainContext *_cancel_worker_get_context (void);
 
+/* Runs @func (@data) on one of the library's firing threads. Firing
+ * cancels scopes, so it runs their ::cancelled handlers: user code that
+ * may block. A new firing thread starts whenever none is idle (up to
+ * CANCEL_MAX_FIRING_THREADS at once), so one slow handler delays no other
+ * deadline, signal or condition. Idle threads exit after a while. */
+#define CANCEL_MAX_FIRING_THREADS 32
+void          _cancel_worker_fire       (GFunc            func,
+                                         gpointer         data);
+
 /* Arms a one-shot timer at @deadline (monotonic µs), ordered in a single
- * heap served by one GSource of the worker. @func runs on the worker
- * thread without any library lock held. The returned handle belongs to
+ * heap served by one GSource on the timer thread (its own, so that a
+ * condition function blocking the worker delays no deadline). @func runs
+ * on a firing thread without any library lock held. The returned handle belongs to
  * the caller, who must give it back with _cancel_timer_stop() exactly
  * once, whether or not the timer fired; that also releases @data through
  * @destroy (after @func returned, if it was running). */

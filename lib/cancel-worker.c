@@ -1,4 +1,4 @@
-/* cancel-worker.c: the library's worker thread and its timer heap
+/* cancel-worker.c: the library's threads: worker, timer heap, firing
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -32,7 +32,88 @@ struct _CancelTimer
 static CancelMutex timers_lock = CANCEL_MUTEX_INIT;
 static GPtrArray *heap;
 static GSource *timer_source;
+static GMainContext *timer_context;
 static GMainContext *worker_context;
+
+/* Firing threads: a queue of jobs and the threads that run them. Locks
+ * of our own (not a GThreadPool) so that ThreadSanitizer sees how a job
+ * is handed over. */
+#define FIRING_IDLE_USEC (10 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  GFunc    func;
+  gpointer data;
+} FiringJob;
+
+static CancelMutex firing_lock = CANCEL_MUTEX_INIT;
+static CancelCond firing_cond;
+static GQueue firing_jobs = G_QUEUE_INIT;  /* of FiringJob * */
+static guint n_firing_threads;
+static guint n_firing_idle;
+
+static gpointer
+firing_thread_main (gpointer data)
+{
+  cancel_mutex_lock (&firing_lock);
+  for (;;)
+    {
+      FiringJob *job;
+
+      while (g_queue_is_empty (&firing_jobs))
+        {
+          gboolean woken;
+
+          n_firing_idle++;
+          woken = cancel_cond_wait_until (&firing_cond, &firing_lock,
+                                          g_get_monotonic_time () + FIRING_IDLE_USEC);
+          n_firing_idle--;
+          if (!woken && g_queue_is_empty (&firing_jobs))
+            {
+              n_firing_threads--;
+              cancel_mutex_unlock (&firing_lock);
+              return NULL;
+            }
+        }
+
+      job = g_queue_pop_head (&firing_jobs);
+      cancel_mutex_unlock (&firing_lock);
+
+      job->func (job->data, NULL);
+      g_free (job);
+
+      cancel_mutex_lock (&firing_lock);
+    }
+}
+
+static void worker_ensure_started (void);
+
+void
+_cancel_worker_fire (GFunc    func,
+                     gpointer data)
+{
+  FiringJob *job = g_new (FiringJob, 1);
+  gboolean spawn;
+
+  worker_ensure_started ();
+
+  job->func = func;
+  job->data = data;
+
+  cancel_mutex_lock (&firing_lock);
+  g_queue_push_tail (&firing_jobs, job);
+  /* Every queued job needs an idle thread: a busy thread may be stuck in
+   * a handler for as long as it likes. */
+  spawn = firing_jobs.length > n_firing_idle && n_firing_threads < CANCEL_MAX_FIRING_THREADS;
+  if (spawn)
+    n_firing_threads++;
+  else
+    cancel_cond_signal (&firing_cond);
+  cancel_mutex_unlock (&firing_lock);
+
+  if (spawn)
+    g_thread_unref (g_thread_new ("cancel-firing", firing_thread_main, NULL));
+}
 
 static inline CancelTimer *
 heap_at (guint i)
@@ -138,6 +219,25 @@ timer_free (CancelTimer *timer)
   g_free (timer);
 }
 
+/* On a firing thread: the heap's reference became the firing one. */
+static void
+timer_fire (gpointer data,
+            gpointer unused)
+{
+  CancelTimer *timer = data;
+
+  timer->func (timer->data);
+
+  cancel_mutex_lock (&timers_lock);
+  timer->state = TIMER_DONE;
+  timer = timer_unref_locked (timer);
+  cancel_mutex_unlock (&timers_lock);
+
+  timer_free (timer);
+}
+
+/* On the timer thread: hands every due timer to a firing thread, so that
+ * no handler, however slow, holds up the next deadline. */
 static gboolean
 timer_source_dispatch (GSource     *source,
                        GSourceFunc  callback,
@@ -164,14 +264,7 @@ timer_source_dispatch (GSource     *source,
       if (timer == NULL)
         break;
 
-      timer->func (timer->data);
-
-      cancel_mutex_lock (&timers_lock);
-      timer->state = TIMER_DONE;
-      timer = timer_unref_locked (timer);
-      cancel_mutex_unlock (&timers_lock);
-
-      timer_free (timer);
+      _cancel_worker_fire (timer_fire, timer);
     }
 
   return G_SOURCE_CONTINUE;
@@ -181,16 +274,18 @@ static GSourceFuncs timer_source_funcs = {
   .dispatch = timer_source_dispatch,
 };
 
+/* Runs @data, a context, for the rest of the process. */
 static gpointer
-worker_main (gpointer data)
+context_thread_main (gpointer data)
 {
-  GMainLoop *loop = g_main_loop_new (worker_context, FALSE);
+  GMainContext *context = data;
+  GMainLoop *loop = g_main_loop_new (context, FALSE);
 
-  g_main_context_push_thread_default (worker_context);
+  g_main_context_push_thread_default (context);
   g_main_loop_run (loop);
 
-  /* Not reached: the worker lives as long as the process. */
-  g_main_context_pop_thread_default (worker_context);
+  /* Not reached: these threads live as long as the process. */
+  g_main_context_pop_thread_default (context);
   g_main_loop_unref (loop);
 
   return NULL;
@@ -204,15 +299,16 @@ worker_ensure_started (void)
   if (g_once_init_enter (&initialized))
     {
       worker_context = g_main_context_new ();
-
+      timer_context = g_main_context_new ();
+      cancel_cond_init (&firing_cond);
       heap = g_ptr_array_new ();
       timer_source = g_source_new (&timer_source_funcs, sizeof (GSource));
       g_source_set_static_name (timer_source, "[cancelable] timers");
       g_source_set_priority (timer_source, G_PRIORITY_HIGH);
       g_source_set_ready_time (timer_source, -1);
-      g_source_attach (timer_source, worker_context);
-
-      g_thread_unref (g_thread_new ("cancel-worker", worker_main, NULL));
+      g_source_attach (timer_source, timer_context);
+      g_thread_unref (g_thread_new ("cancel-worker", context_thread_main, worker_context));
+      g_thread_unref (g_thread_new ("cancel-timers", context_thread_main, timer_context));
 
       g_once_init_leave (&initialized, 1);
     }
