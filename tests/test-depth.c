@@ -6,6 +6,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <pthread.h>
+
 #include <cancelable.h>
 
 #define DEFAULT_SIZE 1000000
@@ -213,6 +215,92 @@ test_wide_children_come_and_go (void)
   g_assert_finalize_object (parent);
 }
 
+/* A chain of links: scope i has a linked source on scope i - 1.
+ * GCancellable::cancelled is RUN_LAST: a link's handler runs before our
+ * class handler, so the chain is flattened by the flip, not by the class
+ * handler (a chain of ~8,000 links overflowed an 8 MiB stack). */
+static void
+run_linked_chain (gboolean preserve)
+{
+  guint n = test_size ();
+  CancelScope **scopes = g_new (CancelScope *, n);
+  gint64 start;
+  guint i;
+
+  start = g_get_monotonic_time ();
+  scopes[0] = cancel_scope_new_with_parent (NULL, "Head");
+  for (i = 1; i < n; i++)
+    {
+      g_autoptr(CancelSource) link = cancel_source_new_cancellable (G_CANCELLABLE (scopes[i - 1]), preserve);
+      g_autoptr(GError) error = NULL;
+
+      scopes[i] = cancel_scope_new_with_parent (NULL, NULL);
+      g_assert_true (cancel_scope_add_source (scopes[i], link, &error));
+      g_assert_no_error (error);
+    }
+  log_elapsed ("build linked chain", start);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (cancel_scope_cancel (scopes[0], CANCEL_REASON_SIGNAL, "Head"));
+  log_elapsed ("cancel head", start);
+
+  for (i = 1; i < n; i++)
+    {
+      CancelScope *scope = scopes[i];
+      CancelReason reason = preserve ? CANCEL_REASON_SIGNAL : CANCEL_REASON_PARENT;
+
+      if (!g_cancellable_is_cancelled (G_CANCELLABLE (scope))
+          || cancel_scope_get_reason (scope) != reason
+          || cancel_scope_get_origin_reason (scope) != CANCEL_REASON_SIGNAL)
+        g_error ("Link %u: cancelled %d, reason %s, origin %s", i,
+                 g_cancellable_is_cancelled (G_CANCELLABLE (scope)),
+                 cancel_reason_to_string (cancel_scope_get_reason (scope)),
+                 cancel_reason_to_string (cancel_scope_get_origin_reason (scope)));
+    }
+
+  start = g_get_monotonic_time ();
+  for (i = n; i > 0; i--)
+    g_object_unref (scopes[i - 1]);
+  log_elapsed ("free linked chain", start);
+  g_free (scopes);
+}
+
+static void
+test_linked_chain (void)
+{
+  run_linked_chain (FALSE);
+}
+
+static void
+test_linked_chain_preserving (void)
+{
+  run_linked_chain (TRUE);
+}
+
+static void *
+linked_chain_thread (void *data)
+{
+  run_linked_chain (GPOINTER_TO_INT (data));
+  return NULL;
+}
+
+/* The same on a thread with a 512 KiB stack: flat means flat. */
+static void
+test_linked_chain_small_stack (void)
+{
+  for (int preserve = 0; preserve <= 1; preserve++)
+    {
+      pthread_attr_t attr;
+      pthread_t thread;
+
+      pthread_attr_init (&attr);
+      g_assert_cmpint (pthread_attr_setstacksize (&attr, 512 * 1024), ==, 0);
+      g_assert_cmpint (pthread_create (&thread, &attr, linked_chain_thread, GINT_TO_POINTER (preserve)), ==, 0);
+      g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
+      pthread_attr_destroy (&attr);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -222,6 +310,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Depth/deep-chain-running", test_deep_chain_running);
   g_test_add_func ("/Cancel/Depth/wide-parent", test_wide_parent);
   g_test_add_func ("/Cancel/Depth/wide-children-come-and-go", test_wide_children_come_and_go);
+  g_test_add_func ("/Cancel/Depth/linked-chain", test_linked_chain);
+  g_test_add_func ("/Cancel/Depth/linked-chain-preserving", test_linked_chain_preserving);
+  g_test_add_func ("/Cancel/Depth/linked-chain-small-stack", test_linked_chain_small_stack);
 
   return g_test_run ();
 }

@@ -1,0 +1,608 @@
+/* test-races.c: the races that broke the library, driven on purpose
+ *
+ * Each test releases the racing threads together with a barrier, over
+ * many rounds, so that the interleaving that once broke a promise is
+ * tried thousands of times instead of hoped for. Runs under
+ * ThreadSanitizer (suite 'thread'); the test's own synchronisation is
+ * pthread, which TSan sees.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <pthread.h>
+#include <string.h>
+
+#include <cancelable.h>
+
+#include "cancel-test-util.h"
+
+static guint
+rounds (guint normal)
+{
+  const char *env = g_getenv ("CANCEL_TEST_ROUNDS_DIVISOR");
+  guint divisor = env != NULL ? (guint) MAX (g_ascii_strtoull (env, NULL, 10), 1) : 1;
+
+  return MAX (normal / divisor, 10);
+}
+
+/* Criticals a race makes legitimately (one of two crossed calls loses)
+ * are counted, not fatal; any other stays fatal. */
+static const char *expected_critical;
+static int n_expected_criticals;
+
+static gboolean
+is_expected (const char *message)
+{
+  const char *expected = g_atomic_pointer_get (&expected_critical);
+
+  return expected != NULL && strstr (message, expected) != NULL;
+}
+
+/* Not fatal... */
+static gboolean
+count_expected_critical (const char     *log_domain,
+                         GLogLevelFlags  log_level,
+                         const char     *message,
+                         gpointer        user_data)
+{
+  return !is_expected (message);
+}
+
+/* ...and counted without the test harness's "Bail out!". */
+
+static void
+log_handler (const char     *log_domain,
+             GLogLevelFlags  log_level,
+             const char     *message,
+             gpointer        user_data)
+{
+  if (is_expected (message))
+    g_atomic_int_inc (&n_expected_criticals);
+  else
+    g_log_default_handler (log_domain, log_level, message, user_data);
+}
+
+/* GTest resets the fatal handler before each test case. */
+static void
+expect_critical (const char *message)
+{
+  g_atomic_pointer_set (&expected_critical, message);
+  g_atomic_int_set (&n_expected_criticals, 0);
+  g_test_log_set_fatal_handler (count_expected_critical, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* begin on one thread, end on another: never left live in the registry */
+
+#define BEGIN_END_ROUNDS 20000
+
+typedef struct
+{
+  pthread_barrier_t barrier;
+  CancelScope      *scope;  /* this round's */
+  guint             n_rounds;
+} BeginEnd;
+
+static gpointer
+ender_thread (gpointer data)
+{
+  BeginEnd *shared = data;
+
+  for (guint i = 0; i < shared->n_rounds; i++)
+    {
+      CancelScope *scope;
+
+      pthread_barrier_wait (&shared->barrier);
+      scope = shared->scope;
+      /* End as soon as it is RUNNING: inside begin()'s window, before or
+       * after it hands the scope to the registry. */
+      while (cancel_scope_get_status (scope) == CANCEL_STATUS_PENDING)
+        ;
+      cancel_scope_end (scope, NULL);
+      pthread_barrier_wait (&shared->barrier);
+    }
+
+  return NULL;
+}
+
+static void
+test_begin_end_registry (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(CancelRegistry) registry = NULL;
+  g_autoptr(CancelRegistryStats) stats = NULL;
+  BeginEnd shared = { 0, };
+  GThread *ender;
+
+  g_main_context_push_thread_default (context);
+  registry = cancel_registry_new ();
+  cancel_registry_set_history_limit (registry, 10);
+  shared.n_rounds = rounds (BEGIN_END_ROUNDS);
+  pthread_barrier_init (&shared.barrier, NULL, 2);
+  ender = g_thread_new ("ender", ender_thread, &shared);
+
+  for (guint i = 0; i < shared.n_rounds; i++)
+    {
+      CancelScope *scope = cancel_scope_new_with_parent (NULL, "Raced");
+
+      cancel_scope_set_registry (scope, registry);
+      shared.scope = scope;
+      pthread_barrier_wait (&shared.barrier);
+      cancel_scope_begin (scope);
+      pthread_barrier_wait (&shared.barrier);
+      g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
+      g_object_unref (scope);
+      if (i % 256 == 0)
+        drain (context);
+    }
+
+  g_thread_join (ender);
+  drain (context);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 0);
+  stats = cancel_registry_get_stats (registry);
+  g_assert_cmpuint (stats->live[CANCEL_STATUS_RUNNING], ==, 0);
+  g_assert_cmpuint (stats->total_started, ==, shared.n_rounds);
+  g_assert_cmpuint (stats->total_finished, ==, shared.n_rounds);
+  g_assert_cmpuint (stats->finished[CANCEL_STATUS_COMPLETED], ==, shared.n_rounds);
+
+  pthread_barrier_destroy (&shared.barrier);
+  g_main_context_pop_thread_default (context);
+}
+
+/* ------------------------------------------------------------------ */
+/* set_parent (a, b) and set_parent (b, a) at once: one wins, no cycle */
+
+#define CROSSED_ROUNDS 5000
+
+typedef struct
+{
+  pthread_barrier_t barrier;
+  CancelScope      *a;
+  CancelScope      *b;
+  guint             n_rounds;
+} Crossed;
+
+static gpointer
+crossed_thread (gpointer data)
+{
+  Crossed *shared = data;
+
+  for (guint i = 0; i < shared->n_rounds; i++)
+    {
+      pthread_barrier_wait (&shared->barrier);
+      cancel_scope_set_parent (shared->b, shared->a);
+      pthread_barrier_wait (&shared->barrier);
+    }
+
+  return NULL;
+}
+
+static void
+test_set_parent_crossed (void)
+{
+  Crossed shared = { 0, };
+  GThread *thread;
+
+  shared.n_rounds = rounds (CROSSED_ROUNDS);
+  expect_critical ("parent is not self or a descendant of self");
+  pthread_barrier_init (&shared.barrier, NULL, 2);
+  thread = g_thread_new ("crossed", crossed_thread, &shared);
+
+  for (guint i = 0; i < shared.n_rounds; i++)
+    {
+      g_autoptr(CancelScope) parent_of_a = NULL;
+      g_autoptr(CancelScope) parent_of_b = NULL;
+      g_autoptr(GError) error = NULL;
+
+      shared.a = new_private_scope (NULL, "a");
+      shared.b = new_private_scope (NULL, "b");
+      g_assert_true (cancel_scope_set_timeout (shared.a, 1000, &error));
+      pthread_barrier_wait (&shared.barrier);
+      cancel_scope_set_parent (shared.a, shared.b);
+      pthread_barrier_wait (&shared.barrier);
+
+      /* Exactly one of the two moves happened. */
+      parent_of_a = cancel_scope_dup_parent (shared.a);
+      parent_of_b = cancel_scope_dup_parent (shared.b);
+      g_assert_true ((parent_of_a == shared.b) != (parent_of_b == shared.a));
+      g_assert_cmpint (g_atomic_int_get (&n_expected_criticals), ==, i + 1);
+      /* Walking up terminates (a cycle spun here forever under the tree lock). */
+      g_assert_cmpint (cancel_scope_get_deadline (shared.b), !=, 0);
+      g_assert_cmpint (cancel_scope_get_deadline (shared.a), !=, 0);
+
+      g_clear_object (&shared.a);
+      g_clear_object (&shared.b);
+    }
+
+  g_thread_join (thread);
+  pthread_barrier_destroy (&shared.barrier);
+  expect_critical (NULL);
+}
+
+/* set_parent racing begin: moved before it began, or refused; never both. */
+static gpointer
+begin_thread (gpointer data)
+{
+  Crossed *shared = data;
+
+  for (guint i = 0; i < shared->n_rounds; i++)
+    {
+      pthread_barrier_wait (&shared->barrier);
+      cancel_scope_begin (shared->a);
+      pthread_barrier_wait (&shared->barrier);
+    }
+
+  return NULL;
+}
+
+static void
+test_set_parent_vs_begin (void)
+{
+  Crossed shared = { 0, };
+  GThread *thread;
+  guint moved = 0;
+
+  shared.n_rounds = rounds (CROSSED_ROUNDS);
+  expect_critical ("status == CANCEL_STATUS_PENDING");
+  pthread_barrier_init (&shared.barrier, NULL, 2);
+  thread = g_thread_new ("begin", begin_thread, &shared);
+
+  for (guint i = 0; i < shared.n_rounds; i++)
+    {
+      g_autoptr(CancelScope) parent = NULL;
+      CancelScope *b = new_private_scope (NULL, "b");
+
+      cancel_scope_begin (b);
+      shared.a = new_private_scope (NULL, "a");
+      pthread_barrier_wait (&shared.barrier);
+      cancel_scope_set_parent (shared.a, b);
+      pthread_barrier_wait (&shared.barrier);
+
+      parent = cancel_scope_dup_parent (shared.a);
+      if (parent == b)
+        moved++;
+      g_assert_cmpint (moved + g_atomic_int_get (&n_expected_criticals), ==, i + 1);
+
+      /* Cancelling b reaches a exactly when a was moved under it. */
+      cancel_scope_cancel (b, CANCEL_REASON_MANUAL, NULL);
+      g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (shared.a)) == (parent == b));
+
+      cancel_scope_end (shared.a, NULL);
+      cancel_scope_end (b, NULL);
+      g_clear_object (&shared.a);
+      g_object_unref (b);
+    }
+
+  g_test_message ("moved before begin in %u of %u rounds", moved, shared.n_rounds);
+  g_thread_join (thread);
+  pthread_barrier_destroy (&shared.barrier);
+  expect_critical (NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* The history model changes only on the registry's thread */
+
+#define HISTORY_THREADS 4
+#define HISTORY_ROUNDS  3000
+
+typedef struct
+{
+  CancelRegistry   *registry;
+  pthread_barrier_t barrier;
+  int               running;
+  guint             n_rounds;
+} HistoryShared;
+
+static gpointer
+history_thread (gpointer data)
+{
+  HistoryShared *shared = data;
+
+  pthread_barrier_wait (&shared->barrier);
+  for (guint i = 0; i < shared->n_rounds; i++)
+    {
+      CancelScope *scope = cancel_scope_new_with_parent (NULL, "Worker");
+
+      cancel_scope_set_registry (scope, shared->registry);
+      cancel_scope_begin (scope);
+      cancel_scope_end (scope, NULL);
+      g_object_unref (scope);
+      /* Each of these changes the history from this thread: the model
+       * must catch up on the registry's thread, not here. */
+      if (i % 3 == 0)
+        cancel_registry_clear_history (shared->registry);
+      else
+        cancel_registry_set_history_limit (shared->registry, 5 + i % 7);
+    }
+  g_atomic_int_dec_and_test (&shared->running);
+
+  return NULL;
+}
+
+typedef struct
+{
+  GThread *owner;
+  int      n_foreign;
+  guint    n_emissions;
+} ThreadCheck;
+
+static void
+check_thread_cb (GListModel *model,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 ThreadCheck *check)
+{
+  check->n_emissions++;
+  if (g_thread_self () != check->owner)
+    g_atomic_int_inc (&check->n_foreign);
+}
+
+static void
+test_history_on_owner_thread (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(CancelRegistry) registry = NULL;
+  HistoryShared shared = { 0, };
+  ThreadCheck live_check = { g_thread_self (), 0, 0 };
+  ThreadCheck history_check = { g_thread_self (), 0, 0 };
+  GThread *threads[HISTORY_THREADS];
+
+  g_main_context_push_thread_default (context);
+  registry = cancel_registry_new ();
+  g_signal_connect (registry, "items-changed", G_CALLBACK (check_thread_cb), &live_check);
+  g_signal_connect (cancel_registry_get_history (registry), "items-changed",
+                    G_CALLBACK (check_thread_cb), &history_check);
+
+  shared.registry = registry;
+  shared.running = HISTORY_THREADS;
+  shared.n_rounds = rounds (HISTORY_ROUNDS);
+  pthread_barrier_init (&shared.barrier, NULL, HISTORY_THREADS);
+  for (guint i = 0; i < HISTORY_THREADS; i++)
+    threads[i] = g_thread_new ("history", history_thread, &shared);
+
+  /* Between two iterations any thread could acquire the context: that
+   * must not make it the registry's thread. */
+  WAIT_UNTIL (context, g_atomic_int_get (&shared.running) == 0);
+  for (guint i = 0; i < HISTORY_THREADS; i++)
+    g_thread_join (threads[i]);
+  drain (context);
+
+  g_test_message ("%u live and %u history emissions", live_check.n_emissions, history_check.n_emissions);
+  g_assert_cmpuint (history_check.n_emissions, >, 0);
+  g_assert_cmpint (live_check.n_foreign, ==, 0);
+  g_assert_cmpint (history_check.n_foreign, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 0);
+
+  pthread_barrier_destroy (&shared.barrier);
+  g_main_context_pop_thread_default (context);
+}
+
+/* ------------------------------------------------------------------ */
+/* `started` and `finished` reach a handler connected after another
+ * thread began and ended the scope, before the owner context ran */
+
+#define LATE_ROUNDS 1000
+
+static gpointer
+begin_end_thread (gpointer data)
+{
+  CancelScope *scope = data;
+
+  cancel_scope_begin (scope);
+  cancel_scope_end (scope, NULL);
+  return NULL;
+}
+
+static void
+count_cb (CancelScope *scope,
+          guint       *count)
+{
+  (*count)++;
+}
+
+static void
+count_finished_cb (CancelScope  *scope,
+                   CancelStatus  status,
+                   guint        *count)
+{
+  g_assert_cmpint (status, ==, CANCEL_STATUS_COMPLETED);
+  (*count)++;
+}
+
+static void
+test_started_connected_late (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  guint n = rounds (LATE_ROUNDS);
+
+  g_main_context_push_thread_default (context);
+  for (guint i = 0; i < n; i++)
+    {
+      CancelScope *scope = new_private_scope (NULL, "Late");
+      guint started = 0, finished = 0;
+
+      /* Nobody watches while the other thread begins and ends it. */
+      g_thread_join (g_thread_new ("begin-end", begin_end_thread, scope));
+      g_signal_connect (scope, "started", G_CALLBACK (count_cb), &started);
+      g_signal_connect (scope, "finished", G_CALLBACK (count_finished_cb), &finished);
+
+      WAIT_UNTIL (context, finished == 1);
+      drain (context);
+      g_assert_cmpuint (started, ==, 1);
+      g_assert_cmpuint (finished, ==, 1);
+      g_assert_finalize_object (scope);
+    }
+  g_main_context_pop_thread_default (context);
+}
+
+/* ------------------------------------------------------------------ */
+/* dup_registry while another thread ends the scope */
+
+static gpointer
+dup_registry_thread (gpointer data)
+{
+  Crossed *shared = data;
+
+  for (guint i = 0; i < shared->n_rounds; i++)
+    {
+      pthread_barrier_wait (&shared->barrier);
+      for (guint j = 0; j < 64; j++)
+        {
+          CancelRegistry *registry = cancel_scope_dup_registry (shared->a);
+
+          /* Either the live registry, with a reference of our own, or
+           * none once end() dropped the scope's. */
+          if (registry != NULL)
+            {
+              g_assert_true (CANCEL_IS_REGISTRY (registry));
+              g_assert_nonnull (cancel_registry_get_context (registry));
+              g_object_unref (registry);
+            }
+        }
+      pthread_barrier_wait (&shared->barrier);
+    }
+
+  return NULL;
+}
+
+static void
+test_dup_registry_vs_end (void)
+{
+  Crossed shared = { 0, };
+  GThread *thread;
+
+  shared.n_rounds = rounds (CROSSED_ROUNDS);
+  pthread_barrier_init (&shared.barrier, NULL, 2);
+  thread = g_thread_new ("dup-registry", dup_registry_thread, &shared);
+
+  for (guint i = 0; i < shared.n_rounds; i++)
+    {
+      CancelRegistry *registry = cancel_registry_new ();
+
+      shared.a = cancel_scope_new_with_parent (NULL, "Owned registry");
+      cancel_scope_set_registry (shared.a, registry);
+      cancel_scope_begin (shared.a);
+      cancel_registry_set_history_limit (registry, 0);
+      /* From here the scope holds the only reference on the registry. */
+      g_object_unref (registry);
+      pthread_barrier_wait (&shared.barrier);
+      cancel_scope_end (shared.a, NULL);
+      pthread_barrier_wait (&shared.barrier);
+      g_clear_object (&shared.a);
+      drain (NULL);
+    }
+
+  g_thread_join (thread);
+  pthread_barrier_destroy (&shared.barrier);
+}
+
+/* ------------------------------------------------------------------ */
+/* A handler that blocks holds up no other scope's deadline */
+
+typedef struct
+{
+  Latch  released;
+  gint64 fired_at;
+  int    returned;
+} Blocker;
+
+static void
+block_until_released_cb (GCancellable *cancellable,
+                         Blocker      *blocker)
+{
+  /* Without firing threads this held the only thread that fires
+   * deadlines, and the latch was never set: the wait timed out. */
+  latch_wait (&blocker->released);
+  g_atomic_int_set (&blocker->returned, 1);
+}
+
+static void
+release_cb (GCancellable *cancellable,
+            Blocker      *blocker)
+{
+  blocker->fired_at = g_get_monotonic_time ();
+  latch_set (&blocker->released);
+}
+
+static void
+test_slow_handler_deadline (void)
+{
+  g_autoptr(CancelScope) slow = new_private_scope (NULL, "Slow handler");
+  g_autoptr(CancelScope) other = new_private_scope (NULL, "On time");
+  g_autoptr(GError) error = NULL;
+  Blocker blocker = { 0, };
+  gint64 due;
+
+  latch_init (&blocker.released);
+  g_signal_connect (slow, "cancelled", G_CALLBACK (block_until_released_cb), &blocker);
+  g_signal_connect (other, "cancelled", G_CALLBACK (release_cb), &blocker);
+  g_assert_true (cancel_scope_set_timeout (slow, 0.001, &error));
+  g_assert_true (cancel_scope_set_timeout (other, 0.05, &error));
+  g_assert_no_error (error);
+  due = cancel_scope_get_own_deadline (other);
+
+  latch_wait (&blocker.released);
+  g_test_message ("the other deadline fired %.1f ms after its time, while a handler blocked",
+                  (blocker.fired_at - due) / 1000.0);
+  g_assert_cmpint (cancel_scope_get_reason (other), ==, CANCEL_REASON_TIMEOUT);
+  g_assert_cmpint (cancel_scope_get_reason (slow), ==, CANCEL_REASON_TIMEOUT);
+
+  WAIT_UNTIL (NULL, g_atomic_int_get (&blocker.returned));
+  latch_clear (&blocker.released);
+}
+
+static gboolean
+condition_blocks_cb (gpointer data)
+{
+  Blocker *blocker = data;
+
+  latch_wait (&blocker->released);
+  return TRUE;
+}
+
+/* A condition function that blocks the worker delays no deadline: timers
+ * have a thread of their own. */
+static void
+test_slow_condition_deadline (void)
+{
+  g_autoptr(CancelScope) slow = new_private_scope (NULL, "Slow condition");
+  g_autoptr(CancelScope) other = new_private_scope (NULL, "On time");
+  g_autoptr(CancelSource) condition = NULL;
+  g_autoptr(GError) error = NULL;
+  Blocker blocker = { 0, };
+
+  latch_init (&blocker.released);
+  condition = cancel_source_new_condition (condition_blocks_cb, &blocker, NULL, 0.001, &error);
+  g_assert_no_error (error);
+  g_assert_true (cancel_scope_add_source (slow, condition, &error));
+  g_signal_connect (other, "cancelled", G_CALLBACK (release_cb), &blocker);
+  g_assert_true (cancel_scope_set_timeout (other, 0.05, &error));
+
+  g_assert_no_error (error);
+
+  latch_wait (&blocker.released);
+  g_assert_cmpint (cancel_scope_get_reason (other), ==, CANCEL_REASON_TIMEOUT);
+  WAIT_UNTIL (NULL, g_cancellable_is_cancelled (G_CANCELLABLE (slow)));
+  g_assert_cmpint (cancel_scope_get_reason (slow), ==, CANCEL_REASON_CONDITION);
+  latch_clear (&blocker.released);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_handler ("Cancel", G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL, log_handler, NULL);
+
+  g_test_add_func ("/Cancel/Races/begin-end-registry", test_begin_end_registry);
+  g_test_add_func ("/Cancel/Races/set-parent-crossed", test_set_parent_crossed);
+  g_test_add_func ("/Cancel/Races/set-parent-vs-begin", test_set_parent_vs_begin);
+  g_test_add_func ("/Cancel/Races/history-on-owner-thread", test_history_on_owner_thread);
+  g_test_add_func ("/Cancel/Races/started-connected-late", test_started_connected_late);
+  g_test_add_func ("/Cancel/Races/dup-registry-vs-end", test_dup_registry_vs_end);
+  g_test_add_func ("/Cancel/Races/slow-handler-deadline", test_slow_handler_deadline);
+  g_test_add_func ("/Cancel/Races/slow-condition-deadline", test_slow_condition_deadline);
+
+  return g_test_run ();
+}
