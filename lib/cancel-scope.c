@@ -35,7 +35,7 @@
  *   ([property@Cancel.Scope:shielded]). Propagation is iterative: a chain
  *   a million scopes deep does not grow the stack.
  * - [method@Cancel.Scope.set_timeout] and [method@Cancel.Scope.set_deadline]
- *   cancel it with %CANCEL_REASON_TIMEOUT from the library's worker thread,
+ *   cancel it with %CANCEL_REASON_TIMEOUT from a thread of the library's,
  *   whether or not any main loop runs.
  * - [method@Cancel.Scope.begin] and [method@Cancel.Scope.end] bracket the
  *   operation; the final [property@Cancel.Scope:status] follows from the
@@ -49,9 +49,23 @@
  * [signal@Cancel.Scope::progress] and every `notify` of a scope are emitted
  * on its owner context ([method@Cancel.Scope.get_context], the thread-default
  * main context when it was made), in a later iteration of that context,
- * whichever thread caused the change. [signal@Gio.Cancellable::cancelled]
- * keeps GLib's behaviour: it is emitted synchronously in the thread that
- * cancels.
+ * whichever thread caused the change, as soon as that context runs (the
+ * library's dispatch runs at %G_PRIORITY_DEFAULT, ahead of GTK's drawing).
+ * A handler connected after the change but before the owner context ran
+ * still receives it. [signal@Gio.Cancellable::cancelled] keeps GLib's
+ * behaviour: it is emitted synchronously in the thread that cancels; for
+ * deadlines and sources, that is one of the library's firing threads.
+ *
+ * A scope does not keep its owner context alive. When the context is
+ * finalized, what was queued for it is dropped and
+ * [method@Cancel.Scope.get_context] returns %NULL.
+ *
+ * ## g_cancellable_reset()
+ *
+ * GIO gives no hook for it: a scope notices a reset on its next use and
+ * forgets its cancellation (reason, message, times; notified), so that it
+ * can be cancelled anew and new children do not start cancelled. Children
+ * already cancelled stay cancelled, and an ended scope keeps its record.
  *
  * ## Block-scoped use
  *
@@ -952,8 +966,12 @@ cancel_scope_set_deadline_internal (CancelScope  *self,
  * the earliest deadline wins. Use [method@Cancel.Scope.postpone] to move
  * it later.
  *
- * The timer runs on the library's worker thread: it fires whether or not
+ * The timer runs on the library's timer thread: it fires whether or not
  * any main loop runs, and before or after [method@Cancel.Scope.begin].
+ * The cancellation, and so the [signal@Gio.Cancellable::cancelled]
+ * handlers of @self and of its descendants, run on one of the library's
+ * firing threads: a new one starts whenever none is idle, so a handler that
+ * blocks delays no other scope's deadline. Callable from any thread.
  *
  * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT if
  *   @seconds is not a positive finite number, or
@@ -1592,9 +1610,11 @@ cancel_scope_get_name (CancelScope *self)
  * @self: a scope
  *
  * The owner context of @self: the thread-default main context when it was
- * made. Its signals and notifications are emitted there.
+ * made. Its signals and notifications are emitted there. @self does not
+ * keep it alive. Any thread.
  *
- * Returns: (transfer none): the context
+ * Returns: (transfer none) (nullable): the context, or %NULL once it was
+ *   finalized
  */
 GMainContext *
 cancel_scope_get_context (CancelScope *self)

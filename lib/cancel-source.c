@@ -41,10 +41,18 @@
  * A source does not keep its scope alive: a scope dropped while its
  * sources are armed is finalized, and disarms them.
  *
- * Sources fire on the library's worker thread (timeouts, UNIX signals,
- * conditions) or in the thread that cancelled a linked cancellable; the
- * scope's [signal@Gio.Cancellable::cancelled] is emitted in that thread,
- * as with any cancellation. The getters are thread-safe.
+ * ## Threads
+ *
+ * Timeouts, UNIX signals and conditions fire on one of the library's
+ * firing threads: the scope's [signal@Gio.Cancellable::cancelled] handlers
+ * run there, as with any cancellation, never on a main context. A new
+ * firing thread starts whenever none is idle, so a handler that blocks
+ * delays no other source or deadline (up to 32 handlers blocking at once).
+ * A linked cancellable fires in the thread that cancelled it, inside its
+ * emission. Handlers that touch GTK must hop to its thread (see
+ * [signal@Cancel.Scope::finished], which is emitted on the owner context).
+ * The getters are thread-safe; so are the constructors and
+ * [method@Cancel.Scope.add_source].
  *
  * ```c
  * g_autoptr(CancelSource) sigint = cancel_source_new_unix_signals (NULL, 0, NULL);
@@ -904,9 +912,10 @@ cancel_source_init (CancelSource *self)
  * duration ("Timed out after 2.5 s"); a scope cancelled that way ends
  * [enum@Cancel.Status.TIMED_OUT].
  *
- * It fires on the library's worker thread, whether or not any main loop
- * runs. All timeouts of the process share one timer heap on that thread:
- * a timeout costs no [struct@GLib.Source] of its own.
+ * It fires whether or not any main loop runs: all timeouts of the process
+ * share one timer heap on the library's timer thread (a timeout costs no
+ * [struct@GLib.Source] of its own), and the scope's ::cancelled handlers
+ * run on a firing thread.
  *
  * Returns: (transfer full): a new source, or %NULL with @error set to
  *   %CANCEL_ERROR_INVALID_TIMEOUT
@@ -995,7 +1004,8 @@ cancel_source_new_cancellable (GCancellable *cancellable,
  * ("Received SIGINT").
  *
  * The signals are watched only while the source is armed, on the
- * library's worker thread, where the source fires. While they are
+ * library's worker thread; the scope's ::cancelled handlers run on a
+ * firing thread. While they are
  * watched, the signals no longer have their default action; when the
  * last watch of a signal goes, GLib restores its default action.
  *
@@ -1063,9 +1073,11 @@ cancel_source_new_unix_signals (const int  *signals,
  * source was disarmed (a check already running then still completes).
  *
  * @func always runs on the library's worker thread, never in the caller's
- * thread, so it must be thread-safe and quick: it must not block. The
- * source fires on that thread too, and cancels its scope with
- * [enum@Cancel.Reason.CONDITION] and the message "Condition became true".
+ * thread, so it must be thread-safe and quick: a @func that blocks delays
+ * the other conditions and signal sources (never deadlines, which have a
+ * thread of their own). When it returns %TRUE, the source cancels its scope
+ * with [enum@Cancel.Reason.CONDITION] and the message "Condition became
+ * true", on a firing thread, where the scope's ::cancelled handlers run.
  *
  * @destroy is called on @user_data when the source is finalized, in
  * whichever thread drops the last reference; if the source cannot be made

@@ -80,8 +80,23 @@ typedef struct
 {
   pthread_barrier_t barrier;
   CancelScope      *scope;  /* this round's */
+  CancelRegistry   *registry;
   guint             n_rounds;
+  int               done;
 } BeginEnd;
+
+/* Keeps the registry's lock busy (a snapshot of its history), which
+ * stretches begin()'s window between publishing RUNNING and tracking. */
+static gpointer
+snapshot_thread (gpointer data)
+{
+  BeginEnd *shared = data;
+
+  while (!g_atomic_int_get (&shared->done))
+    g_ptr_array_unref (cancel_registry_find_by_status (shared->registry, CANCEL_STATUS_RUNNING));
+
+  return NULL;
+}
 
 static gpointer
 ender_thread (gpointer data)
@@ -112,14 +127,16 @@ test_begin_end_registry (void)
   g_autoptr(CancelRegistry) registry = NULL;
   g_autoptr(CancelRegistryStats) stats = NULL;
   BeginEnd shared = { 0, };
-  GThread *ender;
+  GThread *ender, *snapshots;
 
   g_main_context_push_thread_default (context);
   registry = cancel_registry_new ();
-  cancel_registry_set_history_limit (registry, 10);
+  cancel_registry_set_history_limit (registry, 500);
+  shared.registry = registry;
   shared.n_rounds = rounds (BEGIN_END_ROUNDS);
   pthread_barrier_init (&shared.barrier, NULL, 2);
   ender = g_thread_new ("ender", ender_thread, &shared);
+  snapshots = g_thread_new ("snapshots", snapshot_thread, &shared);
 
   for (guint i = 0; i < shared.n_rounds; i++)
     {
@@ -137,6 +154,8 @@ test_begin_end_registry (void)
     }
 
   g_thread_join (ender);
+  g_atomic_int_set (&shared.done, 1);
+  g_thread_join (snapshots);
   drain (context);
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 0);
@@ -161,7 +180,29 @@ typedef struct
   CancelScope      *a;
   CancelScope      *b;
   guint             n_rounds;
+  int               done;
 } Crossed;
+
+/* Holds the tree lock in long stretches (walking up a deep chain for its
+ * effective deadline), so that the two racers' steps interleave around
+ * it: a check and a move in separate sections of the lock once let both
+ * calls pass their checks. */
+static gpointer
+tree_lock_hammer_thread (gpointer data)
+{
+  Crossed *shared = data;
+  CancelScope *scopes[2000];
+
+  scopes[0] = new_private_scope (NULL, "Hammer");
+  for (guint i = 1; i < G_N_ELEMENTS (scopes); i++)
+    scopes[i] = new_private_scope (scopes[i - 1], NULL);
+  while (!g_atomic_int_get (&shared->done))
+    cancel_scope_get_deadline (scopes[G_N_ELEMENTS (scopes) - 1]);
+  for (guint i = G_N_ELEMENTS (scopes); i > 0; i--)
+    g_object_unref (scopes[i - 1]);
+
+  return NULL;
+}
 
 static gpointer
 crossed_thread (gpointer data)
@@ -182,12 +223,13 @@ static void
 test_set_parent_crossed (void)
 {
   Crossed shared = { 0, };
-  GThread *thread;
+  GThread *thread, *hammer;
 
   shared.n_rounds = rounds (CROSSED_ROUNDS);
   expect_critical ("parent is not self or a descendant of self");
   pthread_barrier_init (&shared.barrier, NULL, 2);
   thread = g_thread_new ("crossed", crossed_thread, &shared);
+  hammer = g_thread_new ("hammer", tree_lock_hammer_thread, &shared);
 
   for (guint i = 0; i < shared.n_rounds; i++)
     {
@@ -216,8 +258,66 @@ test_set_parent_crossed (void)
     }
 
   g_thread_join (thread);
+  g_atomic_int_set (&shared.done, 1);
+  g_thread_join (hammer);
   pthread_barrier_destroy (&shared.barrier);
   expect_critical (NULL);
+}
+
+/* Two threads move the same scope under two parents at once. */
+static gpointer
+same_scope_thread (gpointer data)
+{
+  Crossed *shared = data;
+
+  for (guint i = 0; i < shared->n_rounds; i++)
+    {
+      pthread_barrier_wait (&shared->barrier);
+      cancel_scope_set_parent (shared->a, shared->b);
+      pthread_barrier_wait (&shared->barrier);
+    }
+
+  return NULL;
+}
+
+static void
+test_set_parent_same_scope (void)
+{
+  Crossed shared = { 0, };
+  GThread *thread, *hammer;
+
+  shared.n_rounds = rounds (CROSSED_ROUNDS);
+  pthread_barrier_init (&shared.barrier, NULL, 2);
+  thread = g_thread_new ("same-scope", same_scope_thread, &shared);
+  hammer = g_thread_new ("hammer", tree_lock_hammer_thread, &shared);
+
+  for (guint i = 0; i < shared.n_rounds; i++)
+    {
+      g_autoptr(CancelScope) other = new_private_scope (NULL, "Other parent");
+      g_autoptr(CancelScope) parent = NULL;
+
+      shared.a = new_private_scope (NULL, "Moved");
+      shared.b = new_private_scope (NULL, "Parent");
+      pthread_barrier_wait (&shared.barrier);
+      cancel_scope_set_parent (shared.a, other);
+      pthread_barrier_wait (&shared.barrier);
+
+      /* The last move wins; the scope is in exactly one parent's list. */
+      parent = cancel_scope_dup_parent (shared.a);
+      g_assert_true (parent == other || parent == shared.b);
+      cancel_scope_cancel (parent == other ? shared.b : other, CANCEL_REASON_MANUAL, NULL);
+      g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (shared.a)));
+      cancel_scope_cancel (parent, CANCEL_REASON_MANUAL, NULL);
+      g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (shared.a)));
+
+      g_clear_object (&shared.a);
+      g_clear_object (&shared.b);
+    }
+
+  g_thread_join (thread);
+  g_atomic_int_set (&shared.done, 1);
+  g_thread_join (hammer);
+  pthread_barrier_destroy (&shared.barrier);
 }
 
 /* set_parent racing begin: moved before it began, or refused; never both. */
@@ -308,6 +408,9 @@ history_thread (gpointer data)
       cancel_scope_begin (scope);
       cancel_scope_end (scope, NULL);
       g_object_unref (scope);
+      /* Let the registry's thread publish the history first: only then
+       * has a change here something to emit. */
+      g_usleep (20);
       /* Each of these changes the history from this thread: the model
        * must catch up on the registry's thread, not here. */
       if (i % 3 == 0)
@@ -349,8 +452,11 @@ test_history_on_owner_thread (void)
   ThreadCheck history_check = { g_thread_self (), 0, 0 };
   GThread *threads[HISTORY_THREADS];
 
+  /* Pushed only to make the registry: a pushed context stays acquired by
+   * this thread, and the race needs it free between iterations. */
   g_main_context_push_thread_default (context);
   registry = cancel_registry_new ();
+  g_main_context_pop_thread_default (context);
   g_signal_connect (registry, "items-changed", G_CALLBACK (check_thread_cb), &live_check);
   g_signal_connect (cancel_registry_get_history (registry), "items-changed",
                     G_CALLBACK (check_thread_cb), &history_check);
@@ -362,9 +468,15 @@ test_history_on_owner_thread (void)
   for (guint i = 0; i < HISTORY_THREADS; i++)
     threads[i] = g_thread_new ("history", history_thread, &shared);
 
-  /* Between two iterations any thread could acquire the context: that
-   * must not make it the registry's thread. */
-  WAIT_UNTIL (context, g_atomic_int_get (&shared.running) == 0);
+  /* Between two iterations any thread can acquire the context: that must
+   * not make it the registry's thread. Like a busy application, leave
+   * gaps between iterations. */
+  while (g_atomic_int_get (&shared.running) > 0)
+    {
+      g_main_context_iteration (context, FALSE);
+      for (guint spin = 0; spin < 20; spin++)
+        g_thread_yield ();
+    }
   for (guint i = 0; i < HISTORY_THREADS; i++)
     g_thread_join (threads[i]);
   drain (context);
@@ -376,7 +488,6 @@ test_history_on_owner_thread (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 0);
 
   pthread_barrier_destroy (&shared.barrier);
-  g_main_context_pop_thread_default (context);
 }
 
 /* ------------------------------------------------------------------ */
@@ -597,6 +708,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Cancel/Races/begin-end-registry", test_begin_end_registry);
   g_test_add_func ("/Cancel/Races/set-parent-crossed", test_set_parent_crossed);
+  g_test_add_func ("/Cancel/Races/set-parent-same-scope", test_set_parent_same_scope);
   g_test_add_func ("/Cancel/Races/set-parent-vs-begin", test_set_parent_vs_begin);
   g_test_add_func ("/Cancel/Races/history-on-owner-thread", test_history_on_owner_thread);
   g_test_add_func ("/Cancel/Races/started-connected-late", test_started_connected_late);

@@ -34,6 +34,7 @@ struct _CancelGtkCell
   GtkWidget         *label;
   GtkWidget         *bar;
   GtkWidget         *button;
+  gboolean           pulsing;
 };
 
 G_DEFINE_FINAL_TYPE (CancelGtkCell, cancel_gtk_cell, GTK_TYPE_WIDGET)
@@ -89,8 +90,31 @@ update_status (CancelGtkCell *self)
   set_label (self, _cancel_gtk_format_status (self->scope));
 }
 
+/* A pulsing bar has a tick callback, so its window draws every frame,
+ * until the bar is given a fraction: only a bar on screen for a running
+ * operation may pulse. */
 static void
-update_progress (CancelGtkCell *self)
+set_fraction (CancelGtkCell *self,
+              double         fraction)
+{
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (self->bar);
+
+  /* Setting a fraction lays the bar out again, even the same one. */
+  if (self->pulsing || gtk_progress_bar_get_fraction (bar) != fraction)
+    gtk_progress_bar_set_fraction (bar, fraction);
+  self->pulsing = FALSE;
+}
+
+static void
+stop_pulsing (CancelGtkCell *self)
+{
+  if (self->pulsing)
+    set_fraction (self, 0.0);
+}
+
+static void
+update_progress (CancelGtkCell *self,
+                 gboolean       pulse)
 {
   double fraction = cancel_scope_get_progress (self->scope);
   g_autofree char *message = cancel_scope_dup_progress_message (self->scope);
@@ -98,15 +122,22 @@ update_progress (CancelGtkCell *self)
 
   if (fraction < 0)
     {
-      /* Unknown: the bar moves back and forth, nudged by the timer. */
-      gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->bar));
+      /* Unknown: the bar moves back and forth, nudged by the timer while
+       * the operation runs and the row is on screen. */
+      if (pulse && !cancel_status_is_final (cancel_scope_get_status (self->scope)))
+        {
+          gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->bar));
+          self->pulsing = TRUE;
+        }
+      else
+        set_fraction (self, 0.0);
       text = g_strdup (message != NULL ? message : "");
     }
   else
     {
       int percent = (int) (CLAMP (fraction, 0.0, 1.0) * 100.0 + 0.5);
 
-      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->bar), CLAMP (fraction, 0.0, 1.0));
+      set_fraction (self, CLAMP (fraction, 0.0, 1.0));
       if (message != NULL && message[0] != '\0')
         /* Translators: a percentage and a progress message: "42 % · Copying" */
         text = g_strdup_printf (_("%d %% · %s"), percent, message);
@@ -210,7 +241,8 @@ update_cancel (CancelGtkCell *self)
 }
 
 static void
-update (CancelGtkCell *self)
+update_full (CancelGtkCell *self,
+             gboolean       ticking)
 {
   if (self->scope == NULL)
     return;
@@ -225,7 +257,7 @@ update (CancelGtkCell *self)
       update_status (self);
       break;
     case CANCEL_GTK_CELL_PROGRESS:
-      update_progress (self);
+      update_progress (self, ticking);
       break;
     case CANCEL_GTK_CELL_ELAPSED:
       update_elapsed (self, g_get_monotonic_time ());
@@ -248,6 +280,12 @@ update (CancelGtkCell *self)
     default:
       g_assert_not_reached ();
     }
+}
+
+static void
+update (CancelGtkCell *self)
+{
+  update_full (self, FALSE);
 }
 
 static void
@@ -406,6 +444,7 @@ _cancel_gtk_cell_unbind (CancelGtkCell *self)
   if (self->kind == CANCEL_GTK_CELL_CANCEL)
     gtk_widget_insert_action_group (GTK_WIDGET (self), "row", NULL);
   g_clear_object (&self->fallback_action);
+  stop_pulsing (self);
 
   g_clear_object (&self->scope);
 }
@@ -422,7 +461,7 @@ _cancel_gtk_cell_tick (CancelGtkCell *self,
   if (self->kind == CANCEL_GTK_CELL_ELAPSED)
     update_elapsed (self, now);
   else
-    update (self);
+    update_full (self, TRUE);
 }
 
 CancelGtkCellKind

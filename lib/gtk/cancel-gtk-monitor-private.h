@@ -31,6 +31,8 @@ const char        *_cancel_gtk_monitor_get_stat_text       (CancelGtkMonitor *se
                                                             const char       *stat);
 /* Runs the periodic refresh now (statistics, visible times, details). */
 void               _cancel_gtk_monitor_refresh             (CancelGtkMonitor *self);
+/* Whether the periodic timer runs: only while something counts. */
+gboolean           _cancel_gtk_monitor_get_ticking         (CancelGtkMonitor *self);
 /* How many cells the periodic timer refreshes: the visible ones only. */
 guint              _cancel_gtk_monitor_get_n_ticking       (CancelGtkMonitor *self);
 

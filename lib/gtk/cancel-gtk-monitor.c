@@ -42,8 +42,9 @@
  * the lists are virtualized (only visible rows have widgets and watch their
  * operation), time columns are refreshed by one timer for the visible rows
  * only, the registry's own batching coalesces list changes and statistics
- * are refreshed at most twice a second, and nothing ticks while the monitor
- * is not mapped.
+ * are refreshed at most twice a second. Nothing ticks while the monitor is
+ * not mapped, nor while no operation runs: an idle monitor has no timer
+ * and draws no frame.
  *
  * The registry must belong to the main context GTK runs on (the global
  * default context), as [func@Cancel.Registry.get_default] does. Operations
@@ -198,6 +199,8 @@ scope_is_live (CancelScope *scope)
   return status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED;
 }
 
+static void schedule_refresh (CancelGtkMonitor *self);
+
 /* Cells */
 
 static CancelScope *
@@ -245,8 +248,9 @@ setup_cell (GtkSignalListItemFactory *factory,
  * position changed, even to the same item: one operation ending near the
  * top of the list rebinds the ~200 rows a list view keeps. So unbinding
  * only marks the cell; a bind to the same item right after costs nothing,
- * and the cells left unbound are really unbound when the main loop is
- * idle again. */
+ * and the cells left unbound are really unbound once the list is done
+ * (after a refilter, before the next frame: an idle below GTK's redraw
+ * would never run while the window draws every frame). */
 static void
 really_unbind_cell (CancelGtkCell *cell)
 {
@@ -315,7 +319,7 @@ unbind_cell (GtkSignalListItemFactory *factory,
 
   if (self->unbind_id == 0)
     {
-      self->unbind_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_unbind_idle, self, NULL);
+      self->unbind_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 15, on_unbind_idle, self, NULL);
       g_source_set_name_by_id (self->unbind_id, "[cancel-gtk] unbind cells");
     }
 }
@@ -514,6 +518,7 @@ on_registry_items_changed (GListModel       *model,
   guint i;
 
   self->stats_dirty = TRUE;
+  schedule_refresh (self);
 
   /* Whether a scope is a root depends on its parent being live here: a
    * parent that left makes its children roots (only items filtered out
@@ -547,6 +552,7 @@ on_history_items_changed (GListModel       *model,
                           CancelGtkMonitor *self)
 {
   self->stats_dirty = TRUE;
+  schedule_refresh (self);
 }
 
 static void
@@ -757,16 +763,27 @@ update_details (CancelGtkMonitor *self)
   end = cancel_scope_get_end_time (scope);
   if (start > 0)
     {
-      g_autofree char *ago = _cancel_gtk_format_duration (now - start);
       g_autofree char *duration = _cancel_gtk_format_duration ((end > 0 ? end : now) - start);
 
-      /* Translators: %s is a duration: "12 s ago" */
-      take_detail (self, "started", g_strdup_printf (_("%s ago"), ago));
       if (end > 0)
-        set_detail (self, "duration", duration);
+        {
+          /* Ended: the time of day it started, which stays right while
+           * nothing runs and the monitor does not tick. */
+          gint64 started_at = g_get_real_time () - (now - start);
+          g_autoptr(GDateTime) started = g_date_time_new_from_unix_local (started_at / G_USEC_PER_SEC);
+
+          take_detail (self, "started", g_date_time_format (started, "%X"));
+          set_detail (self, "duration", duration);
+        }
       else
-        /* Translators: %s is a duration */
-        take_detail (self, "duration", g_strdup_printf (_("%s so far"), duration));
+        {
+          g_autofree char *ago = _cancel_gtk_format_duration (now - start);
+
+          /* Translators: %s is a duration: "12 s ago" */
+          take_detail (self, "started", g_strdup_printf (_("%s ago"), ago));
+          /* Translators: %s is a duration */
+          take_detail (self, "duration", g_strdup_printf (_("%s so far"), duration));
+        }
     }
   else
     {
@@ -833,6 +850,7 @@ set_details_scope (CancelGtkMonitor *self,
     }
 
   update_details (self);
+  schedule_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
@@ -1015,12 +1033,47 @@ refresh (CancelGtkMonitor *self,
     gtk_filter_changed (GTK_FILTER (self->status_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* Something counts: a live operation (elapsed time, time left, progress,
+ * a status filter that goes stale) or the details of one. */
+static gboolean
+needs_ticking (CancelGtkMonitor *self)
+{
+  if (self->registry != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->registry)) > 0)
+    return TRUE;
+
+  return self->details_scope != NULL && scope_is_live (self->details_scope);
+}
+
 static gboolean
 on_timer (gpointer user_data)
 {
-  refresh (user_data, FALSE);
+  CancelGtkMonitor *self = user_data;
 
-  return G_SOURCE_CONTINUE;
+  if (needs_ticking (self))
+    {
+      refresh (self, FALSE);
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* Nothing runs any more: the figures take their final values and the
+   * timer stops until the lists change again. */
+  self->timer_id = 0;
+  refresh (self, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts the timer while mapped. It runs while something counts and then
+ * once more, so a change of the lists while idle (a scope that began and
+ * ended between two publishes, a cleared history) is shown too. */
+static void
+schedule_refresh (CancelGtkMonitor *self)
+{
+  if (self->timer_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  self->timer_id = g_timeout_add (REFRESH_INTERVAL, on_timer, self);
+  g_source_set_name_by_id (self->timer_id, "[cancel-gtk] monitor refresh");
 }
 
 /* Building */
@@ -1187,8 +1240,8 @@ cancel_gtk_monitor_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (cancel_gtk_monitor_parent_class)->map (widget);
 
   refresh (self, TRUE);
-  self->timer_id = g_timeout_add (REFRESH_INTERVAL, on_timer, self);
-  g_source_set_name_by_id (self->timer_id, "[cancel-gtk] monitor refresh");
+  if (needs_ticking (self))
+    schedule_refresh (self);
 }
 
 static void
@@ -1507,6 +1560,8 @@ cancel_gtk_monitor_set_registry (CancelGtkMonitor *self,
   self->stats_dirty = TRUE;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     refresh (self, TRUE);
+  if (needs_ticking (self))
+    schedule_refresh (self);
   update_actions (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGISTRY]);
@@ -1715,6 +1770,12 @@ void
 _cancel_gtk_monitor_refresh (CancelGtkMonitor *self)
 {
   refresh (self, TRUE);
+}
+
+gboolean
+_cancel_gtk_monitor_get_ticking (CancelGtkMonitor *self)
+{
+  return self->timer_id != 0;
 }
 
 guint

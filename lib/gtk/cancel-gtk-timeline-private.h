@@ -17,12 +17,15 @@ G_DECLARE_FINAL_TYPE (CancelGtkTimeline, cancel_gtk_timeline, CANCEL_GTK, TIMELI
 GtkWidget *_cancel_gtk_timeline_new           (void);
 void       _cancel_gtk_timeline_set_registry  (CancelGtkTimeline *self,
                                                CancelRegistry    *registry);
-/* The time shown, from the right edge (now) to the left one, in µs. */
+/* The time shown, from the right edge (now, or the end of the last
+ * operation when none runs) to the left one, in µs. */
 void       _cancel_gtk_timeline_set_span      (CancelGtkTimeline *self,
                                                gint64             span);
 /* The scopes drawn by the last snapshot, top to bottom (for tests). */
 GPtrArray *_cancel_gtk_timeline_get_lanes     (CancelGtkTimeline *self);
 /* How many snapshots were taken (for tests and the benchmark). */
 guint      _cancel_gtk_timeline_get_n_draws   (CancelGtkTimeline *self);
+/* Whether the next frame of scrolling is due (operations run). */
+gboolean   _cancel_gtk_timeline_get_scrolling (CancelGtkTimeline *self);
 
 G_END_DECLS

@@ -2,8 +2,10 @@
  *
  * One bar per operation, newest at the top, from its start to its end (or
  * to now while it runs), coloured by status, with a mark where its
- * cancellation was requested. The right edge is now; the picture scrolls
- * left as time passes.
+ * cancellation was requested. While operations run, the right edge is now
+ * and the picture scrolls left as time passes. When none runs, nothing
+ * moves: the right edge stays where the last operation ended, and the
+ * widget draws only when the lists change, with no timer.
  *
  * Only as many operations as there are lanes are looked at, newest first:
  * the cost of a frame does not grow with the number of live operations.
@@ -22,7 +24,7 @@
 #define LANE_HEIGHT      8
 #define BAR_HEIGHT       6
 #define AXIS_HEIGHT      18
-#define REDRAW_INTERVAL  100 /* ms: fast enough to look smooth at 1 px steps */
+#define REDRAW_INTERVAL  100 /* ms at least between two frames of scrolling */
 #define DEFAULT_SPAN     (60 * G_USEC_PER_SEC)
 #define MIN_SPAN         (10 * G_USEC_PER_SEC)
 
@@ -35,11 +37,11 @@ struct _CancelGtkTimeline
   gulong          live_handler;
   gulong          history_handler;
 
-  guint           timer_id;
+  /* One-shot: armed by a snapshot while operations run, so the next
+   * frame of scrolling is asked for only once the last one was drawn. */
+  guint           scroll_id;
   gint64          span;      /* shown now: fits the lanes, within min and max */
   gint64          max_span;
-  gint64          last_draw;
-  gboolean        dirty;
   guint           n_draws;
 
   /* The scopes drawn by the last snapshot, top to bottom: for tooltips
@@ -232,6 +234,65 @@ snapshot_empty (CancelGtkTimeline *self,
   gtk_snapshot_restore (snapshot);
 }
 
+static gboolean
+has_live_operations (CancelGtkTimeline *self)
+{
+  return self->registry != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (self->registry)) > 0;
+}
+
+/* The time at the right edge: now while operations run; otherwise the end
+ * of the last one, so that an idle picture is the same whenever it is
+ * drawn and needs no redrawing as time passes. */
+static gint64
+get_right_edge_time (CancelGtkTimeline *self)
+{
+  guint n;
+
+  if (self->history != NULL && !has_live_operations (self) &&
+      (n = g_list_model_get_n_items (self->history)) > 0)
+    {
+      g_autoptr(CancelScope) last = g_list_model_get_item (self->history, n - 1);
+      gint64 end = cancel_scope_get_end_time (last);
+
+      if (end > 0)
+        return end;
+    }
+
+  return g_get_monotonic_time ();
+}
+
+static gboolean
+on_scroll_timeout (gpointer user_data)
+{
+  CancelGtkTimeline *self = user_data;
+
+  self->scroll_id = 0;
+  if (has_live_operations (self))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Asks for the next frame of scrolling: when the picture will have moved
+ * by a pixel, and not sooner than REDRAW_INTERVAL after this frame. It is
+ * armed after a frame was drawn, never while one is pending: however slow
+ * drawing is, the timeline leaves the main loop time between its frames. */
+static void
+schedule_scroll (CancelGtkTimeline *self,
+                 int                width)
+{
+  guint delay;
+
+  if (self->scroll_id != 0 || width <= 0 ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)) || !has_live_operations (self))
+    return;
+
+  delay = (guint) MAX (REDRAW_INTERVAL, self->span / width / 1000);
+  self->scroll_id = g_timeout_add (delay, on_scroll_timeout, self);
+  g_source_set_name_by_id (self->scroll_id, "[cancel-gtk] timeline scroll");
+}
+
 static void
 cancel_gtk_timeline_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
@@ -239,16 +300,16 @@ cancel_gtk_timeline_snapshot (GtkWidget   *widget,
   CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = get_right_edge_time (self);
   GdkRGBA foreground, mark;
   guint max_lanes, i;
 
-  self->last_draw = now;
-  self->dirty = FALSE;
   self->n_draws++;
 
   if (width <= 0 || height <= AXIS_HEIGHT)
     return;
+
+  schedule_scroll (self, width);
 
   get_foreground (widget, &foreground);
   mark = foreground;
@@ -295,21 +356,7 @@ cancel_gtk_timeline_snapshot (GtkWidget   *widget,
     }
 }
 
-static gboolean
-on_timer (gpointer user_data)
-{
-  CancelGtkTimeline *self = user_data;
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  gint64 now = g_get_monotonic_time ();
-
-  /* Redraw when the picture moved by a pixel, or when the lists changed. */
-  if (self->dirty ||
-      (self->lanes->len > 0 && width > 0 && now - self->last_draw >= self->span / width))
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-
-  return G_SOURCE_CONTINUE;
-}
-
+/* The registry batches its changes: at most one per list and publish. */
 static void
 on_items_changed (GListModel *model,
                   guint       position,
@@ -317,7 +364,7 @@ on_items_changed (GListModel *model,
                   guint       added,
                   gpointer    user_data)
 {
-  CANCEL_GTK_TIMELINE (user_data)->dirty = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (user_data));
 }
 
 static CancelScope *
@@ -402,14 +449,11 @@ cancel_gtk_timeline_measure (GtkWidget      *widget,
 static void
 cancel_gtk_timeline_map (GtkWidget *widget)
 {
-  CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
-
   GTK_WIDGET_CLASS (cancel_gtk_timeline_parent_class)->map (widget);
 
-  /* Time only moves the picture while it can be seen. */
-  self->dirty = TRUE;
-  self->timer_id = g_timeout_add (REDRAW_INTERVAL, on_timer, self);
-  g_source_set_name_by_id (self->timer_id, "[cancel-gtk] timeline");
+  /* Time only moves the picture while it can be seen: the snapshot
+   * starts scrolling again if operations run. */
+  gtk_widget_queue_draw (widget);
 }
 
 static void
@@ -417,7 +461,7 @@ cancel_gtk_timeline_unmap (GtkWidget *widget)
 {
   CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
 
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
 
   GTK_WIDGET_CLASS (cancel_gtk_timeline_parent_class)->unmap (widget);
 }
@@ -482,6 +526,14 @@ _cancel_gtk_timeline_get_n_draws (CancelGtkTimeline *self)
   return self->n_draws;
 }
 
+gboolean
+_cancel_gtk_timeline_get_scrolling (CancelGtkTimeline *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), FALSE);
+
+  return self->scroll_id != 0;
+}
+
 GtkWidget *
 _cancel_gtk_timeline_new (void)
 {
@@ -494,7 +546,7 @@ cancel_gtk_timeline_dispose (GObject *object)
   CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (object);
 
   _cancel_gtk_timeline_set_registry (self, NULL);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
 
   G_OBJECT_CLASS (cancel_gtk_timeline_parent_class)->dispose (object);
 }
