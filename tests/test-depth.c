@@ -219,9 +219,18 @@ test_wide_children_come_and_go (void)
  * GCancellable::cancelled is RUN_LAST: a link's handler runs before our
  * class handler, so the chain is flattened by the flip, not by the class
  * handler (a chain of ~8,000 links overflowed an 8 MiB stack). */
-static void
-run_linked_chain (gboolean preserve)
+typedef enum
 {
+  LINK_PLAIN,
+  LINK_PRESERVE,
+  LINK_ANY,  /* the link inside an any-of combination */
+  LINK_ALL,  /* the link inside an all-of combination */
+} LinkKind;
+
+static void
+run_linked_chain (LinkKind kind)
+{
+  gboolean preserve = kind == LINK_PRESERVE;
   guint n = test_size ();
   CancelScope **scopes = g_new (CancelScope *, n);
   gint64 start;
@@ -232,10 +241,17 @@ run_linked_chain (gboolean preserve)
   for (i = 1; i < n; i++)
     {
       g_autoptr(CancelSource) link = cancel_source_new_cancellable (G_CANCELLABLE (scopes[i - 1]), preserve);
+      g_autoptr(CancelSource) combination = NULL;
       g_autoptr(GError) error = NULL;
 
+      if (kind == LINK_ANY)
+        combination = cancel_source_new_any (&link, 1, &error);
+      else if (kind == LINK_ALL)
+        combination = cancel_source_new_all (&link, 1, &error);
+      g_assert_no_error (error);
+
       scopes[i] = cancel_scope_new_with_parent (NULL, NULL);
-      g_assert_true (cancel_scope_add_source (scopes[i], link, &error));
+      g_assert_true (cancel_scope_add_source (scopes[i], combination != NULL ? combination : link, &error));
       g_assert_no_error (error);
     }
   log_elapsed ("build linked chain", start);
@@ -268,13 +284,20 @@ run_linked_chain (gboolean preserve)
 static void
 test_linked_chain (void)
 {
-  run_linked_chain (FALSE);
+  run_linked_chain (LINK_PLAIN);
 }
 
 static void
 test_linked_chain_preserving (void)
 {
-  run_linked_chain (TRUE);
+  run_linked_chain (LINK_PRESERVE);
+}
+
+static void
+test_linked_chain_combinations (void)
+{
+  run_linked_chain (LINK_ANY);
+  run_linked_chain (LINK_ALL);
 }
 
 static void *
@@ -288,14 +311,14 @@ linked_chain_thread (void *data)
 static void
 test_linked_chain_small_stack (void)
 {
-  for (int preserve = 0; preserve <= 1; preserve++)
+  for (int kind = LINK_PLAIN; kind <= LINK_ALL; kind++)
     {
       pthread_attr_t attr;
       pthread_t thread;
 
       pthread_attr_init (&attr);
       g_assert_cmpint (pthread_attr_setstacksize (&attr, 512 * 1024), ==, 0);
-      g_assert_cmpint (pthread_create (&thread, &attr, linked_chain_thread, GINT_TO_POINTER (preserve)), ==, 0);
+      g_assert_cmpint (pthread_create (&thread, &attr, linked_chain_thread, GINT_TO_POINTER (kind)), ==, 0);
       g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
       pthread_attr_destroy (&attr);
     }
@@ -312,6 +335,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Depth/wide-children-come-and-go", test_wide_children_come_and_go);
   g_test_add_func ("/Cancel/Depth/linked-chain", test_linked_chain);
   g_test_add_func ("/Cancel/Depth/linked-chain-preserving", test_linked_chain_preserving);
+  g_test_add_func ("/Cancel/Depth/linked-chain-combinations", test_linked_chain_combinations);
   g_test_add_func ("/Cancel/Depth/linked-chain-small-stack", test_linked_chain_small_stack);
 
   return g_test_run ();
