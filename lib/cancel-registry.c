@@ -1393,7 +1393,7 @@ cancel_registry_stats_copy (const CancelRegistryStats *stats)
 }
 
 /**
- * cancel_registry_stats_free:
+ * cancel_registry_stats_free: (skip)
  * @stats: (nullable): statistics
  *
  * Frees @stats.

@@ -121,6 +121,7 @@ struct _CancelScope
 
   /* Guarded by lock. */
   char           *message;  /* a GRefString: a cascade shares one */
+  GPtrArray      *forgotten_messages;  /* forgotten by resets, still lent out */
   char           *progress_message;
   GError         *error;
   CancelTimer    *timer;
@@ -456,7 +457,13 @@ cancel_scope_forget_reset_locked (CancelScope *self)
   self->reason = CANCEL_REASON_NONE;
   self->origin = CANCEL_REASON_NONE;
   self->cancel_time = 0;
-  g_clear_pointer (&self->message, g_ref_string_release);
+  /* get_message() lent it out "as long as the scope": kept until then. */
+  if (self->message != NULL)
+    {
+      if (self->forgotten_messages == NULL)
+        self->forgotten_messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ref_string_release);
+      g_ptr_array_add (self->forgotten_messages, g_steal_pointer (&self->message));
+    }
 
   return TRUE;
 }
@@ -511,18 +518,20 @@ cascade_drain (Cascade *cascade)
       CancelScope *next = g_ptr_array_steal_index_fast (cascade->pending,
                                                         cascade->pending->len - 1);
 
-      cancel_scope_queue_changes (next, CHANGES_CANCELLED);
+      /* Flag first: whoever hears of the reason sees the flag set. */
       g_cancellable_cancel (G_CANCELLABLE (next));
+      cancel_scope_queue_changes (next, CHANGES_CANCELLED);
       g_object_unref (next);
     }
 }
 
-/* Flips the flag of @self, whose cancellation was recorded. The thread's
- * first flip becomes the cascade: any cancellation requested during its
- * emission, by our class handler (children) or by handlers that run
- * before it (a linked source cancelling the next scope of a chain), is
- * queued and flipped by the loop, so neither a tree nor a chain of links
- * grows the stack. */
+/* Flips the flag of @self, whose cancellation was recorded, then queues
+ * the notifications: a handler on the owner context that hears of the
+ * reason sees the flag set. The thread's first flip becomes the cascade:
+ * any cancellation requested during its emission, by our class handler
+ * (children) or by handlers that run before it (a linked source
+ * cancelling the next scope of a chain), is queued and flipped by the
+ * loop, so neither a tree nor a chain of links grows the stack. */
 static void
 cancel_scope_flip (CancelScope *self)
 {
@@ -534,10 +543,14 @@ cancel_scope_flip (CancelScope *self)
       return;
     }
 
+  /* A ::cancelled handler may drop the caller's last reference. */
+  g_object_ref (self);
   cascade->draining = TRUE;
   g_cancellable_cancel (G_CANCELLABLE (self));
+  cancel_scope_queue_changes (self, CHANGES_CANCELLED);
   cascade_drain (cascade);
   cascade->draining = FALSE;
+  g_object_unref (self);
 }
 
 static gboolean cancel_scope_cancel_internal (CancelScope  *self,
@@ -586,7 +599,6 @@ cancel_scope_cancel_internal (CancelScope  *self,
     }
 
   CANCEL_DEBUG_SCOPE (self, reason, "Cancelled: %s", cancel_scope_get_message (self));
-  cancel_scope_queue_changes (self, CHANGES_CANCELLED);
   cancel_scope_flip (self);
 
   return TRUE;
@@ -1339,6 +1351,13 @@ cancel_scope_end (CancelScope  *self,
       return;
     }
 
+  /* Ended as cancelled while the flip is still on its way (another
+   * thread's, or this thread's cascade): an ended cancelled scope has its
+   * flag set, whoever looks. */
+  if ((status == CANCEL_STATUS_CANCELLED || status == CANCEL_STATUS_TIMED_OUT) &&
+      !g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+    g_cancellable_cancel (G_CANCELLABLE (self));
+
   if (timer != NULL)
     _cancel_timer_stop (timer);
 
@@ -1611,7 +1630,9 @@ cancel_scope_get_name (CancelScope *self)
  *
  * The owner context of @self: the thread-default main context when it was
  * made. Its signals and notifications are emitted there. @self does not
- * keep it alive. Any thread.
+ * keep it alive: call this from a thread that holds a reference on the
+ * context (the one that iterates it, typically), or the context may be
+ * finalized meanwhile.
  *
  * Returns: (transfer none) (nullable): the context, or %NULL once it was
  *   finalized
@@ -1750,10 +1771,7 @@ cancel_scope_set_parent (CancelScope *self,
     return;
 
   if (inherit)
-    {
-      cancel_scope_queue_changes (self, CHANGES_CANCELLED);
-      cancel_scope_flip (self);
-    }
+    cancel_scope_flip (self);
 
   cancel_scope_queue_changes (self, CHANGE_PARENT | CHANGE_DEADLINE);
 }
@@ -2237,6 +2255,7 @@ cancel_scope_finalize (GObject *object)
   g_weak_ref_clear (&self->ended_parent);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->message, g_ref_string_release);
+  g_clear_pointer (&self->forgotten_messages, g_ptr_array_unref);
   g_clear_pointer (&self->progress_message, g_free);
   g_clear_pointer (&self->error, g_error_free);
   g_clear_object (&self->registry);

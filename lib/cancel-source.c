@@ -946,7 +946,7 @@ cancel_source_new_timeout (double    seconds,
 
 /**
  * cancel_source_new_cancellable: (constructor)
- * @cancellable: the cancellable to follow; it may be a [class@Cancel.Scope]
+ * @cancellable: (not nullable): the cancellable to follow; it may be a [class@Cancel.Scope]
  * @preserve_reason: whether to cancel with @cancellable's own reason
  *
  * Makes a source that fires when @cancellable is cancelled, or as soon as

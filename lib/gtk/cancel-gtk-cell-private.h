@@ -41,8 +41,12 @@ const char        *_cancel_gtk_cell_get_text   (CancelGtkCell     *self);
 void               _cancel_gtk_cell_bind       (CancelGtkCell     *self,
                                                 CancelScope       *scope);
 void               _cancel_gtk_cell_unbind     (CancelGtkCell     *self);
-/* Called by the timer for the cells in the ticking set. */
+/* Called by the timer for the cells in the ticking set. Only a cell on
+ * screen may @animate: pulse its bar when the progress is unknown. */
 void               _cancel_gtk_cell_tick       (CancelGtkCell     *self,
-                                                gint64             now);
+                                                gint64             now,
+                                                gboolean           animate);
+/* For a cell off screen: stops the pulsing of its bar, if any. */
+void               _cancel_gtk_cell_freeze     (CancelGtkCell     *self);
 
 G_END_DECLS

@@ -114,7 +114,7 @@ stop_pulsing (CancelGtkCell *self)
 
 static void
 update_progress (CancelGtkCell *self,
-                 gboolean       pulse)
+                 gboolean       animate)
 {
   double fraction = cancel_scope_get_progress (self->scope);
   g_autofree char *message = cancel_scope_dup_progress_message (self->scope);
@@ -124,7 +124,7 @@ update_progress (CancelGtkCell *self,
     {
       /* Unknown: the bar moves back and forth, nudged by the timer while
        * the operation runs and the row is on screen. */
-      if (pulse && !cancel_status_is_final (cancel_scope_get_status (self->scope)))
+      if (animate && !cancel_status_is_final (cancel_scope_get_status (self->scope)))
         {
           gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->bar));
           self->pulsing = TRUE;
@@ -242,7 +242,7 @@ update_cancel (CancelGtkCell *self)
 
 static void
 update_full (CancelGtkCell *self,
-             gboolean       ticking)
+             gboolean       animate)
 {
   if (self->scope == NULL)
     return;
@@ -257,7 +257,7 @@ update_full (CancelGtkCell *self,
       update_status (self);
       break;
     case CANCEL_GTK_CELL_PROGRESS:
-      update_progress (self, ticking);
+      update_progress (self, animate);
       break;
     case CANCEL_GTK_CELL_ELAPSED:
       update_elapsed (self, g_get_monotonic_time ());
@@ -451,7 +451,8 @@ _cancel_gtk_cell_unbind (CancelGtkCell *self)
 
 void
 _cancel_gtk_cell_tick (CancelGtkCell *self,
-                       gint64         now)
+                       gint64         now,
+                       gboolean       animate)
 {
   g_return_if_fail (CANCEL_GTK_IS_CELL (self));
 
@@ -461,7 +462,15 @@ _cancel_gtk_cell_tick (CancelGtkCell *self,
   if (self->kind == CANCEL_GTK_CELL_ELAPSED)
     update_elapsed (self, now);
   else
-    update_full (self, TRUE);
+    update_full (self, animate);
+}
+
+void
+_cancel_gtk_cell_freeze (CancelGtkCell *self)
+{
+  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
+
+  stop_pulsing (self);
 }
 
 CancelGtkCellKind

@@ -1013,8 +1013,14 @@ refresh (CancelGtkMonitor *self,
 
   g_hash_table_iter_init (&iter, self->ticking);
   while (g_hash_table_iter_next (&iter, &cell, NULL))
-    if (force || cell_is_visible (cell))
-      _cancel_gtk_cell_tick (cell, now);
+    {
+      gboolean visible = cell_is_visible (cell);
+
+      if (force || visible)
+        _cancel_gtk_cell_tick (cell, now, visible);
+      else
+        _cancel_gtk_cell_freeze (cell);
+    }
 
   if (self->details_scope != NULL)
     update_details (self);
@@ -1071,6 +1077,11 @@ schedule_refresh (CancelGtkMonitor *self)
 {
   if (self->timer_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
+
+  /* Waking up: what changed shows at once, the times from the first tick. */
+  refresh_titles (self);
+  if (self->stats_dirty)
+    refresh_stats (self);
 
   self->timer_id = g_timeout_add (REFRESH_INTERVAL, on_timer, self);
   g_source_set_name_by_id (self->timer_id, "[cancel-gtk] monitor refresh");
