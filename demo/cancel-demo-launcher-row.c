@@ -102,6 +102,16 @@ scope_progress (CancelDemoLauncherRow *self,
   set_status (self, text, NULL);
 }
 
+/* The progress an operation made when it ended. Always given as a
+ * fraction: a bar left pulsing (the progress was unknown) would make the
+ * window draw every frame for as long as the demo runs. */
+static void
+show_final_progress (CancelDemoLauncherRow *self,
+                     CancelScope           *scope)
+{
+  gtk_progress_bar_set_fraction (self->progress_bar, MAX (cancel_scope_get_progress (scope), 0.0));
+}
+
 static void
 scope_finished (CancelDemoLauncherRow *self,
                 CancelStatus           status,
@@ -125,12 +135,14 @@ scope_finished (CancelDemoLauncherRow *self,
     case CANCEL_STATUS_CANCELLED:
     case CANCEL_STATUS_TIMED_OUT:
       detail = g_strdup (cancel_scope_get_message (scope));
+      show_final_progress (self, scope);
       css_class = "warning";
       break;
 
     case CANCEL_STATUS_FAILED:
       error = cancel_scope_dup_error (scope);
       detail = g_strdup (error != NULL ? error->message : NULL);
+      show_final_progress (self, scope);
       css_class = "error";
       break;
 

@@ -27,6 +27,7 @@
 #define REDRAW_INTERVAL  100 /* ms at least between two frames of scrolling */
 #define DEFAULT_SPAN     (60 * G_USEC_PER_SEC)
 #define MIN_SPAN         (10 * G_USEC_PER_SEC)
+#define LAST_ENDED       64  /* history items looked at for the latest end */
 
 struct _CancelGtkTimeline
 {
@@ -243,23 +244,27 @@ has_live_operations (CancelGtkTimeline *self)
 
 /* The time at the right edge: now while operations run; otherwise the end
  * of the last one, so that an idle picture is the same whenever it is
- * drawn and needs no redrawing as time passes. */
+ * drawn and needs no redrawing as time passes. The history is in the
+ * order operations were untracked, which threads ending at once may swap:
+ * the latest end is among the last few. */
 static gint64
 get_right_edge_time (CancelGtkTimeline *self)
 {
-  guint n;
+  gint64 latest = 0;
+  guint n, i;
 
-  if (self->history != NULL && !has_live_operations (self) &&
-      (n = g_list_model_get_n_items (self->history)) > 0)
+  if (self->history == NULL || has_live_operations (self))
+    return g_get_monotonic_time ();
+
+  n = g_list_model_get_n_items (self->history);
+  for (i = n; i > 0 && i + LAST_ENDED > n; i--)
     {
-      g_autoptr(CancelScope) last = g_list_model_get_item (self->history, n - 1);
-      gint64 end = cancel_scope_get_end_time (last);
+      g_autoptr(CancelScope) scope = g_list_model_get_item (self->history, i - 1);
 
-      if (end > 0)
-        return end;
+      latest = MAX (latest, cancel_scope_get_end_time (scope));
     }
 
-  return g_get_monotonic_time ();
+  return latest > 0 ? latest : g_get_monotonic_time ();
 }
 
 static gboolean
