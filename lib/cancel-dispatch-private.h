@@ -53,7 +53,11 @@ void          _cancel_dispatch_link_clear       (CancelDispatchLink *link);
 /* The context, or NULL once it was finalized. */
 GMainContext *_cancel_dispatch_link_get_context (CancelDispatchLink *link);
 
-/* Whether the calling thread ran the last dispatch of the context. */
-gboolean      _cancel_dispatch_link_ran_here    (CancelDispatchLink *link);
+/* Acquires the context if the calling thread runs it: it is iterating
+ * it, or ran its last dispatch and nobody iterates it now. Returns the
+ * context, to release with g_main_context_release(), or NULL. The caller
+ * must not let the context be finalized meanwhile (it is the thread that
+ * iterates it). */
+GMainContext *_cancel_dispatch_link_acquire     (CancelDispatchLink *link);
 
 G_END_DECLS

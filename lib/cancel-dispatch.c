@@ -39,11 +39,11 @@ struct _CancelDispatcher
   /* Guarded by lock. */
   CancelMutex   lock;
   GMainContext *context;      /* unowned; NULL once the context is gone */
+  GThread      *last_thread;  /* the thread that ran the last dispatch */
   GPtrArray    *queue;        /* of CancelDispatchLink *, NULL for removed ones */
   guint         n_removed;    /* NULL slots in queue */
   GArray       *running;      /* of DispatchCall: taken from queue, not run yet */
   guint         running_pos;
-  GThread      *last_thread;  /* the thread that ran the last dispatch */
 };
 
 typedef struct
@@ -342,11 +342,28 @@ _cancel_dispatch_link_dispose (CancelDispatchLink *link)
 void
 _cancel_dispatch_link_clear (CancelDispatchLink *link)
 {
-  if (link->dispatcher == NULL)
+  CancelDispatcher *self = g_steal_pointer (&link->dispatcher);
+  gboolean context_alive;
+
+  if (self == NULL)
     return;
 
   g_assert (link->index == NOT_QUEUED);
-  g_source_unref ((GSource *) g_steal_pointer (&link->dispatcher));
+
+  /* g_source_unref() reads the source's context without a lock. While the
+   * context lives it holds the attached dispatcher, so our reference is not
+   * the last, and holding our lock keeps the context's memory valid for
+   * that read even if another thread is finalizing the context (it must
+   * pass through dispatcher_context_gone(), which takes the lock). Once the
+   * context is gone, the source no longer refers to it. */
+  cancel_mutex_lock (&self->lock);
+  context_alive = self->context != NULL;
+  if (context_alive)
+    g_source_unref ((GSource *) self);
+  cancel_mutex_unlock (&self->lock);
+
+  if (!context_alive)
+    g_source_unref ((GSource *) self);
 }
 
 GMainContext *
@@ -362,15 +379,21 @@ _cancel_dispatch_link_get_context (CancelDispatchLink *link)
   return context;
 }
 
-gboolean
-_cancel_dispatch_link_ran_here (CancelDispatchLink *link)
+GMainContext *
+_cancel_dispatch_link_acquire (CancelDispatchLink *link)
 {
   CancelDispatcher *self = link->dispatcher;
-  gboolean here;
+  GMainContext *context = NULL;
 
+  /* Under our lock the context's memory is valid even while another
+   * thread finalizes it: that passes through dispatcher_context_gone(),
+   * which takes the lock. */
   cancel_mutex_lock (&self->lock);
-  here = self->last_thread == g_thread_self ();
+  if (self->context != NULL &&
+      (g_main_context_is_owner (self->context) || self->last_thread == g_thread_self ()) &&
+      g_main_context_acquire (self->context))
+    context = self->context;
   cancel_mutex_unlock (&self->lock);
 
-  return here;
+  return context;
 }

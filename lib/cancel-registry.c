@@ -81,8 +81,7 @@ struct _CancelRegistry
 {
   GObject                parent_instance;
 
-  GMainContext          *context;        /* immutable after construction */
-  CancelDispatchLink     dispatch;       /* publishes on context */
+  CancelDispatchLink     dispatch;       /* publishes on the registry's context */
   CancelRegistryHistory *history_model;  /* immutable pointer */
   PtrVec                 live_items;     /* Entry *; read on the context,
                                           * written there under the lock */
@@ -434,13 +433,14 @@ publish (gpointer object)
 static void
 sync_history_or_queue (CancelRegistry *self)
 {
+  GMainContext *context;
   gboolean queue;
 
-  if ((g_main_context_is_owner (self->context) || _cancel_dispatch_link_ran_here (&self->dispatch)) &&
-      g_main_context_acquire (self->context))
+  context = _cancel_dispatch_link_acquire (&self->dispatch);
+  if (context != NULL)
     {
       sync_history (self);
-      g_main_context_release (self->context);
+      g_main_context_release (context);
       return;
     }
 
@@ -705,7 +705,6 @@ cancel_registry_finalize (GObject *object)
 
   g_clear_object (&self->history_model);
   _cancel_dispatch_link_clear (&self->dispatch);
-  g_main_context_unref (self->context);
   cancel_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (cancel_registry_parent_class)->finalize (object);
@@ -782,8 +781,7 @@ cancel_registry_init (CancelRegistry *self)
 {
   /* Made here rather than in cancel_registry_new() so that g_object_new()
    * (bindings) gets the same context. */
-  self->context = g_main_context_ref_thread_default ();
-  _cancel_dispatch_link_init (&self->dispatch, self->context, self, publish);
+  _cancel_dispatch_link_init (&self->dispatch, NULL, self, publish);
   self->history_model = g_object_new (cancel_registry_history_get_type (), NULL);
   self->index = g_hash_table_new (entry_hash, entry_equal);
   self->history_limit = DEFAULT_HISTORY_LIMIT;
@@ -833,9 +831,7 @@ registry_new_for_context (GMainContext *context)
   CancelRegistry *self = g_object_new (CANCEL_TYPE_REGISTRY, NULL);
 
   _cancel_dispatch_link_clear (&self->dispatch);
-  g_main_context_unref (self->context);
-  self->context = g_main_context_ref (context);
-  _cancel_dispatch_link_init (&self->dispatch, self->context, self, publish);
+  _cancel_dispatch_link_init (&self->dispatch, context, self, publish);
   return self;
 }
 
@@ -907,7 +903,7 @@ cancel_registry_get_context (CancelRegistry *self)
 {
   g_return_val_if_fail (CANCEL_IS_REGISTRY (self), NULL);
 
-  return self->context;
+  return _cancel_dispatch_link_get_context (&self->dispatch);
 }
 
 /**
@@ -1115,11 +1111,16 @@ filter_name (CancelScope   *scope,
              gconstpointer  data)
 {
   const char *name = cancel_scope_get_name (scope);
+  g_autofree char *valid = NULL;
   g_autofree char *folded = NULL;
 
   if (name == NULL)
     return FALSE;
 
+  /* Names are the application's bytes: g_utf8_casefold() would read past
+   * the end of a truncated sequence. */
+  if (!g_utf8_validate (name, -1, NULL))
+    name = valid = g_utf8_make_valid (name, -1);
   folded = g_utf8_casefold (name, -1);
   return strstr (folded, data) != NULL;
 }
