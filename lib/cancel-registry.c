@@ -894,9 +894,12 @@ cancel_registry_get_default (void)
  * @self: a registry
  *
  * The main context on which the registry's list models change and emit
- * [signal@Gio.ListModel::items-changed]. Any thread.
+ * [signal@Gio.ListModel::items-changed]. The registry does not keep it
+ * alive (nor do its scopes): keep a context as long as you iterate it.
+ * Call this from a thread that holds a reference on the context.
  *
- * Returns: (transfer none): the registry's context
+ * Returns: (transfer none) (nullable): the registry's context, or %NULL
+ *   once it was finalized
  */
 GMainContext *
 cancel_registry_get_context (CancelRegistry *self)
