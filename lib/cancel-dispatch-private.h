@@ -23,6 +23,8 @@ typedef struct
   guint               index;       /* in the dispatcher's queue, or G_MAXUINT */
   guint               held : 1;    /* the queue holds a reference on object */
   guint               disposed : 1;
+  guint               weak_set : 1;
+  GWeakRef            weak;        /* object, for an unheld queued call */
 } CancelDispatchLink;
 
 /* @context: NULL for the calling thread's thread-default context. The

@@ -56,9 +56,10 @@ static CancelMutex dispatchers_lock = CANCEL_MUTEX_INIT;
 static GHashTable *dispatchers;  /* GMainContext * -> CancelDispatcher *, unowned both */
 
 /* Takes the queue into dispatcher->running, with a reference on each
- * object; lock held. Disposal removes a link under the same lock, while
- * the object still has a reference, so taking one here is safe (GObject
- * allows references taken during dispose). */
+ * object; lock held. An unheld call's object is reached through a weak
+ * reference, which refuses an object whose last reference another thread
+ * is dropping (GObject 2.74 does not survive a reference taken during
+ * dispose from another thread): its call is dropped. */
 static void
 dispatcher_take_queue_locked (CancelDispatcher *self)
 {
@@ -72,11 +73,12 @@ dispatcher_take_queue_locked (CancelDispatcher *self)
       if (link == NULL)
         continue;
 
-      call.object = link->held ? link->object : g_object_ref (link->object);
+      call.object = link->held ? link->object : g_weak_ref_get (&link->weak);
       call.func = link->func;
       link->index = NOT_QUEUED;
       link->held = FALSE;
-      g_array_append_val (self->running, call);
+      if (call.object != NULL)
+        g_array_append_val (self->running, call);
     }
 
   g_ptr_array_set_size (self->queue, 0);
@@ -262,6 +264,7 @@ _cancel_dispatch_link_init (CancelDispatchLink *link,
   link->index = NOT_QUEUED;
   link->held = FALSE;
   link->disposed = FALSE;
+  link->weak_set = FALSE;
 }
 
 /* Squeezes out removed slots once they are the majority; lock held. */
@@ -296,6 +299,13 @@ _cancel_dispatch_queue (CancelDispatchLink *link,
       if (link->index == NOT_QUEUED)
         {
           gboolean was_idle = self->queue->len == self->n_removed && self->running->len == 0;
+
+          /* The caller holds a reference: safe to make the weak one. */
+          if (!hold && !link->weak_set)
+            {
+              g_weak_ref_init (&link->weak, link->object);
+              link->weak_set = TRUE;
+            }
 
           link->index = self->queue->len;
           link->held = hold;
@@ -342,21 +352,26 @@ _cancel_dispatch_link_dispose (CancelDispatchLink *link)
 void
 _cancel_dispatch_link_clear (CancelDispatchLink *link)
 {
-  CancelDispatcher *self = g_steal_pointer (&link->dispatcher);
+  CancelDispatcher *self = link->dispatcher;
   gboolean context_alive;
 
   if (self == NULL)
     return;
 
-  g_assert (link->index == NOT_QUEUED);
-
-  /* g_source_unref() reads the source's context without a lock. While the
+  /* link->dispatcher is left as it is: another thread may still read it,
+   * without a lock, in a call that lost the race to our last reference;
+   * nothing uses it after this.
+   *
+   * g_source_unref() reads the source's context without a lock. While the
    * context lives it holds the attached dispatcher, so our reference is not
    * the last, and holding our lock keeps the context's memory valid for
    * that read even if another thread is finalizing the context (it must
    * pass through dispatcher_context_gone(), which takes the lock). Once the
    * context is gone, the source no longer refers to it. */
   cancel_mutex_lock (&self->lock);
+  g_assert (link->index == NOT_QUEUED);
+  if (link->weak_set)
+    g_weak_ref_clear (&link->weak);
   context_alive = self->context != NULL;
   if (context_alive)
     g_source_unref ((GSource *) self);

@@ -35,7 +35,22 @@ G_DEFINE_ENUM_TYPE (CancelError, cancel_error,
   G_DEFINE_ENUM_VALUE (CANCEL_ERROR_NO_SOURCES, "no-sources"),
   G_DEFINE_ENUM_VALUE (CANCEL_ERROR_INVALID_STATE, "invalid-state"))
 
-G_DEFINE_QUARK (cancel-error-quark, cancel_error)
+/* Not G_DEFINE_QUARK: its lazy initialisation is a plain read and write
+ * that two threads making their first error at once race on. */
+GQuark
+cancel_error_quark (void)
+{
+  static int quark;
+  GQuark value = (GQuark) g_atomic_int_get (&quark);
+
+  if (G_UNLIKELY (value == 0))
+    {
+      value = g_quark_from_static_string ("cancel-error-quark");
+      g_atomic_int_set (&quark, (int) value);
+    }
+
+  return value;
+}
 
 static const char *
 enum_nick (GType type,

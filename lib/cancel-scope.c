@@ -118,6 +118,10 @@ struct _CancelScope
   CancelScope    *next_sibling;
   CancelChildren *children;
   GWeakRef        ended_parent;  /* the parent once @self left its list at end */
+  /* @self, weakly: how the tree takes a reference on a linked scope that
+   * another thread may be disposing (set when first linked). */
+  GWeakRef        self_ref;
+  guint           self_ref_set : 1;
 
   /* Guarded by lock. */
   char           *message;  /* a GRefString: a cascade shares one */
@@ -140,6 +144,9 @@ struct _CancelScope
   guint           flipped : 1;    /* our ::cancelled class handler ran */
   guint           registry_set : 1;
   guint           tracked : 1;    /* begin handed the scope to the registry */
+
+  /* Only touched by the flush, on the owner context. */
+  gboolean        started_emitted;
 
   /* CHANGE_* bits queued for the owner context; atomic. */
   int             pending_changes;
@@ -257,8 +264,14 @@ cancel_scope_flush_changes (gpointer data)
   if (!cancel_scope_is_watched (self))
     return;
 
-  if (changes & CHANGE_STARTED)
-    g_signal_emit (self, signals[STARTED], 0);
+  /* begin() queues STARTED after it published RUNNING, so an end() in
+   * another thread can get FINISHED here first: started always comes
+   * first, and once. Only this context touches started_emitted. */
+  if ((changes & (CHANGE_STARTED | CHANGE_FINISHED)) && !self->started_emitted)
+    {
+      self->started_emitted = TRUE;
+      g_signal_emit (self, signals[STARTED], 0);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (change_props); i++)
     if (changes & change_props[i].change)
@@ -319,11 +332,39 @@ cancel_scope_queue_changes (CancelScope *self,
 /* ------------------------------------------------------------------ */
 /* The tree                                                            */
 
+/* GObject 2.74 does not survive a reference taken during dispose from
+ * another thread (g_object_unref() reads the object after giving the
+ * reference back, when the other thread may have freed it). So the tree,
+ * which holds no references, reaches its scopes through weak references
+ * to themselves: g_weak_ref_get() refuses a scope whose last reference is
+ * being dropped. Caller holds a reference on @self. */
+static void
+tree_weak_init_locked (CancelScope *self)
+{
+  if (!self->self_ref_set)
+    {
+      g_weak_ref_init (&self->self_ref, self);
+      self->self_ref_set = TRUE;
+    }
+}
+
+/* A new reference on linked @self, or NULL if it is being disposed. */
+static CancelScope *
+tree_ref_locked (CancelScope *self)
+{
+  g_assert (self->self_ref_set);
+
+  return g_weak_ref_get (&self->self_ref);
+}
+
 static void
 tree_link_locked (CancelScope *self,
                   CancelScope *parent)
 {
   g_assert (self->parent == NULL);
+
+  tree_weak_init_locked (self);
+  tree_weak_init_locked (parent);
 
   self->parent = parent;
   self->prev_sibling = NULL;
@@ -640,6 +681,8 @@ static void
 cancel_scope_mark_children (CancelScope *self,
                             Cascade     *cascade)
 {
+  /* Dropped after the tree lock: one of these may be the last reference. */
+  g_autoptr(GPtrArray) unref_later = NULL;
   gint64 now = g_get_monotonic_time ();
   char *child_message;
   CancelReason origin;
@@ -652,7 +695,12 @@ cancel_scope_mark_children (CancelScope *self,
 
   for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
     {
+      /* A child being disposed on another thread is left alone. */
+      CancelScope *ref = tree_ref_locked (child);
       gboolean marked;
+
+      if (ref == NULL)
+        continue;
 
       cancel_mutex_lock (&child->lock);
       marked = !child->shielded &&
@@ -660,12 +708,16 @@ cancel_scope_mark_children (CancelScope *self,
                                                    g_ref_string_acquire (child_message), now);
       cancel_mutex_unlock (&child->lock);
 
-      /* Linked children are never below a reference count of one:
-       * they unlink in dispose. */
       if (marked)
         {
           CANCEL_DEBUG_SCOPE (child, CANCEL_REASON_PARENT, "Cancelled: %s", child_message);
-          g_ptr_array_add (cascade->pending, g_object_ref (child));
+          g_ptr_array_add (cascade->pending, ref);
+        }
+      else
+        {
+          if (unref_later == NULL)
+            unref_later = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (unref_later, ref);
         }
     }
 
@@ -1189,6 +1241,7 @@ gint64
 cancel_scope_get_remaining (CancelScope *self)
 {
   gint64 deadline;
+  gint64 now;
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), CANCEL_NO_DEADLINE);
 
@@ -1196,7 +1249,9 @@ cancel_scope_get_remaining (CancelScope *self)
   if (deadline == CANCEL_NO_DEADLINE)
     return CANCEL_NO_DEADLINE;
 
-  return MAX (deadline - g_get_monotonic_time (), 0);
+  /* One reading of the clock: MAX() evaluates its arguments twice. */
+  now = g_get_monotonic_time ();
+  return deadline > now ? deadline - now : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1619,9 +1674,18 @@ cancel_scope_get_id (CancelScope *self)
 const char *
 cancel_scope_get_name (CancelScope *self)
 {
+  const char *name;
+
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
 
-  return self->name;
+  /* Set at construction and freed in finalize; the lock orders this read
+   * before another thread's finalize, which ThreadSanitizer cannot see
+   * through GObject's reference count. */
+  cancel_mutex_lock (&self->lock);
+  name = self->name;
+  cancel_mutex_unlock (&self->lock);
+
+  return name;
 }
 
 /**
@@ -1664,7 +1728,7 @@ cancel_scope_dup_parent (CancelScope *self)
 
   cancel_mutex_lock (&tree_lock);
   if (self->parent != NULL)
-    parent = g_object_ref (self->parent);
+    parent = tree_ref_locked (self->parent);
   else
     parent = g_weak_ref_get (&self->ended_parent);
   cancel_mutex_unlock (&tree_lock);
@@ -1790,6 +1854,9 @@ cancel_scope_set_parent (CancelScope *self,
 GListModel *
 cancel_scope_get_children (CancelScope *self)
 {
+  /* Our references on the children, dropped after the tree lock. */
+  g_autoptr(GPtrArray) refs = NULL;
+
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), NULL);
 
   cancel_mutex_lock (&tree_lock);
@@ -1797,17 +1864,23 @@ cancel_scope_get_children (CancelScope *self)
     {
       g_autoptr(GPtrArray) live = g_ptr_array_new ();
 
+      refs = g_ptr_array_new_with_free_func (g_object_unref);
       self->children = _cancel_children_new (_cancel_dispatch_link_get_context (&self->dispatch));
 
       /* Oldest first: the intrusive list has the newest at its head. */
       for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
         {
+          CancelScope *ref = tree_ref_locked (child);
           gboolean begun;
+
+          if (ref == NULL)
+            continue;  /* being disposed elsewhere */
 
           cancel_mutex_lock (&child->lock);
           begun = status_is_live (child->status);
           cancel_mutex_unlock (&child->lock);
 
+          g_ptr_array_add (refs, ref);
           if (begun)
             g_ptr_array_add (live, child);
         }
@@ -2215,17 +2288,20 @@ cancel_scope_dispose (GObject *object)
   for (guint i = 0; sources != NULL && i < sources->len; i++)
     _cancel_source_disarm (g_ptr_array_index (sources, i));
 
-  /* Unlinking while the reference count is still one keeps the rule that
-   * anything reachable through the tree can be referenced. */
+  /* Nothing can take a reference on us through the tree any more (our
+   * weak reference was cleared before dispose), and a child being disposed
+   * elsewhere is only unlinked. */
   cancel_mutex_lock (&tree_lock);
   tree_unlink_locked (self);
   while (self->first_child != NULL)
     {
       CancelScope *child = self->first_child;
+      CancelScope *ref = tree_ref_locked (child);
 
       if (orphans == NULL)
         orphans = g_ptr_array_new_with_free_func (g_object_unref);
-      g_ptr_array_add (orphans, g_object_ref (child));
+      if (ref != NULL)
+        g_ptr_array_add (orphans, ref);
       tree_unlink_locked (child);
     }
   children = g_steal_pointer (&self->children);
@@ -2253,11 +2329,17 @@ cancel_scope_finalize (GObject *object)
   CancelScope *self = CANCEL_SCOPE (object);
 
   g_weak_ref_clear (&self->ended_parent);
+  if (self->self_ref_set)
+    g_weak_ref_clear (&self->self_ref);
+  /* Under the lock: what other threads read under it before they let go
+   * of their references is ordered before this, for ThreadSanitizer too. */
+  cancel_mutex_lock (&self->lock);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->message, g_ref_string_release);
   g_clear_pointer (&self->forgotten_messages, g_ptr_array_unref);
   g_clear_pointer (&self->progress_message, g_free);
   g_clear_pointer (&self->error, g_error_free);
+  cancel_mutex_unlock (&self->lock);
   g_clear_object (&self->registry);
   _cancel_dispatch_link_clear (&self->dispatch);
   cancel_mutex_clear (&self->lock);

@@ -191,13 +191,19 @@ typedef struct
 
 static SourceToken *
 source_token_new (CancelSource *source,
-                  guint         generation)
+                  guint         generation,
+                  int           signum)
 {
   SourceToken *token = g_new0 (SourceToken, 1);
 
-  token->ref_count = 1;
   token->source = g_object_ref (source);
   token->generation = generation;
+  token->signum = signum;
+  /* Last, atomically: every callback takes a reference (an atomic
+   * read-modify-write of this) before it reads the fields above, which
+   * orders them for ThreadSanitizer, whatever GLib used to hand over the
+   * token. */
+  g_atomic_int_set (&token->ref_count, 1);
   return token;
 }
 
@@ -264,6 +270,22 @@ source_new (SourceKind kind)
   _cancel_i18n_init ();
   self->kind = kind;
   return self;
+}
+
+/* The members of a combination, or NULL: read under the lock, because
+ * dispose lets go of them, in whichever thread drops the last reference
+ * (ordered by GObject's reference count, which ThreadSanitizer cannot
+ * see). The array's contents never change. */
+static GPtrArray *
+source_dup_members (CancelSource *self)
+{
+  GPtrArray *members;
+
+  cancel_mutex_lock (&self->lock);
+  members = self->members != NULL ? g_ptr_array_ref (self->members) : NULL;
+  cancel_mutex_unlock (&self->lock);
+
+  return members;
 }
 
 /* Firing */
@@ -342,7 +364,8 @@ combination_member_fired (CancelSource *self,
                           CancelReason  origin,
                           const char   *message)
 {
-  guint n_members = self->members->len;
+  g_autoptr(GPtrArray) members = source_dup_members (self);
+  guint n_members = members != NULL ? members->len : 0;
   gboolean complete;
 
   if (self->kind == KIND_ANY)
@@ -393,7 +416,7 @@ timeout_arm (CancelSource *self,
   CancelTimer *timer;
 
   timer = _cancel_timer_start (deadline, timeout_fired_cb,
-                               source_token_new (self, generation),
+                               source_token_new (self, generation, 0),
                                source_token_unref);
 
   cancel_mutex_lock (&self->lock);
@@ -493,7 +516,7 @@ cancellable_arm (CancelSource *self,
    * would wait for that very emission. A plain handler can be
    * disconnected from anywhere; its closure keeps the token alive while
    * an invocation in another thread finishes. */
-  token = source_token_new (self, generation);
+  token = source_token_new (self, generation, 0);
   handler_id = g_signal_connect_data (upstream, "cancelled",
                                       G_CALLBACK (linked_cancelled_cb),
                                       source_token_ref (token),
@@ -579,9 +602,8 @@ signals_arm (CancelSource *self,
   for (gsize i = 0; i < self->n_signals; i++)
     {
       GSource *gsource = g_unix_signal_source_new (self->signals[i]);
-      SourceToken *token = source_token_new (self, generation);
+      SourceToken *token = source_token_new (self, generation, self->signals[i]);
 
-      token->signum = self->signals[i];
       g_source_set_callback (gsource, signal_received_cb, token, source_token_unref);
       g_source_set_static_name (gsource, "[cancelable] signal source");
       g_source_attach (gsource, context);
@@ -663,7 +685,7 @@ condition_arm (CancelSource *self,
   GSource *gsource = g_source_new (&condition_source_funcs, sizeof (GSource));
 
   g_source_set_callback (gsource, condition_check_cb,
-                         source_token_new (self, generation),
+                         source_token_new (self, generation, 0),
                          source_token_unref);
   g_source_set_ready_time (gsource, 0);
   g_source_set_static_name (gsource, "[cancelable] condition source");
@@ -716,6 +738,8 @@ static void
 source_arm (CancelSource *self,
             guint         generation)
 {
+  g_autoptr(GPtrArray) members = NULL;
+
   switch (self->kind)
     {
     case KIND_TIMEOUT:
@@ -736,9 +760,10 @@ source_arm (CancelSource *self,
 
     case KIND_ANY:
     case KIND_ALL:
-      for (guint i = 0; i < self->members->len; i++)
+      members = source_dup_members (self);
+      for (guint i = 0; members != NULL && i < members->len; i++)
         {
-          CancelSource *member = g_ptr_array_index (self->members, i);
+          CancelSource *member = g_ptr_array_index (members, i);
           guint member_generation = source_prepare (member, self, generation);
           gboolean stale;
           gboolean fired;
@@ -807,10 +832,12 @@ source_disarm (CancelSource *self,
 
   gsources_release (gsources);
 
-  if (was_armed && self->members != NULL)
+  if (was_armed && self->kind >= KIND_ANY)
     {
-      for (guint i = 0; i < self->members->len; i++)
-        source_disarm (g_ptr_array_index (self->members, i), FALSE);
+      g_autoptr(GPtrArray) members = source_dup_members (self);
+
+      for (guint i = 0; members != NULL && i < members->len; i++)
+        source_disarm (g_ptr_array_index (members, i), FALSE);
     }
 }
 
@@ -828,14 +855,18 @@ static void
 cancel_source_dispose (GObject *object)
 {
   CancelSource *self = CANCEL_SOURCE (object);
+  g_autoptr(GPtrArray) members = NULL;
 
   /* Armed callbacks hold references: an armed source is not disposed.
    * Give the members back so that they can serve elsewhere. */
-  if (self->members != NULL)
+  cancel_mutex_lock (&self->lock);
+  members = g_steal_pointer (&self->members);
+  cancel_mutex_unlock (&self->lock);
+  if (members != NULL)
     {
-      for (guint i = 0; i < self->members->len; i++)
+      for (guint i = 0; i < members->len; i++)
         {
-          CancelSource *member = g_ptr_array_index (self->members, i);
+          CancelSource *member = g_ptr_array_index (members, i);
 
           cancel_mutex_lock (&member->lock);
           if (member->owner_kind == OWNER_COMBINATION && member->owner == self)
@@ -845,7 +876,6 @@ cancel_source_dispose (GObject *object)
             }
           cancel_mutex_unlock (&member->lock);
         }
-      g_clear_pointer (&self->members, g_ptr_array_unref);
     }
 
   G_OBJECT_CLASS (cancel_source_parent_class)->dispose (object);
