@@ -174,14 +174,34 @@ test_begin_end_registry (void)
 
 #define CROSSED_ROUNDS 5000
 
-typedef struct
+typedef struct _Crossed Crossed;
+
+struct _Crossed
 {
   pthread_barrier_t barrier;
   CancelScope      *a;
   CancelScope      *b;
   guint             n_rounds;
   int               done;
-} Crossed;
+  /* What the partner thread does in each round, released together with
+   * the main thread's step by the barrier. */
+  void            (*partner_step) (Crossed *shared);
+};
+
+static gpointer
+partner_thread (gpointer data)
+{
+  Crossed *shared = data;
+
+  for (guint i = 0; i < shared->n_rounds; i++)
+    {
+      pthread_barrier_wait (&shared->barrier);
+      shared->partner_step (shared);
+      pthread_barrier_wait (&shared->barrier);
+    }
+
+  return NULL;
+}
 
 /* Holds the tree lock in long stretches (walking up a deep chain for its
  * effective deadline), so that the two racers' steps interleave around
@@ -208,19 +228,10 @@ tree_lock_hammer_thread (gpointer data)
   return NULL;
 }
 
-static gpointer
-crossed_thread (gpointer data)
+static void
+set_b_under_a (Crossed *shared)
 {
-  Crossed *shared = data;
-
-  for (guint i = 0; i < shared->n_rounds; i++)
-    {
-      pthread_barrier_wait (&shared->barrier);
-      cancel_scope_set_parent (shared->b, shared->a);
-      pthread_barrier_wait (&shared->barrier);
-    }
-
-  return NULL;
+  cancel_scope_set_parent (shared->b, shared->a);
 }
 
 static void
@@ -232,7 +243,8 @@ test_set_parent_crossed (void)
   shared.n_rounds = rounds (CROSSED_ROUNDS);
   expect_critical ("parent is not self or a descendant of self");
   pthread_barrier_init (&shared.barrier, NULL, 2);
-  thread = g_thread_new ("crossed", crossed_thread, &shared);
+  shared.partner_step = set_b_under_a;
+  thread = g_thread_new ("crossed", partner_thread, &shared);
   hammer = g_thread_new ("hammer", tree_lock_hammer_thread, &shared);
 
   for (guint i = 0; i < shared.n_rounds; i++)
@@ -269,19 +281,10 @@ test_set_parent_crossed (void)
 }
 
 /* Two threads move the same scope under two parents at once. */
-static gpointer
-same_scope_thread (gpointer data)
+static void
+set_a_under_b (Crossed *shared)
 {
-  Crossed *shared = data;
-
-  for (guint i = 0; i < shared->n_rounds; i++)
-    {
-      pthread_barrier_wait (&shared->barrier);
-      cancel_scope_set_parent (shared->a, shared->b);
-      pthread_barrier_wait (&shared->barrier);
-    }
-
-  return NULL;
+  cancel_scope_set_parent (shared->a, shared->b);
 }
 
 static void
@@ -292,7 +295,8 @@ test_set_parent_same_scope (void)
 
   shared.n_rounds = rounds (CROSSED_ROUNDS);
   pthread_barrier_init (&shared.barrier, NULL, 2);
-  thread = g_thread_new ("same-scope", same_scope_thread, &shared);
+  shared.partner_step = set_a_under_b;
+  thread = g_thread_new ("same-scope", partner_thread, &shared);
   hammer = g_thread_new ("hammer", tree_lock_hammer_thread, &shared);
 
   for (guint i = 0; i < shared.n_rounds; i++)
@@ -325,19 +329,10 @@ test_set_parent_same_scope (void)
 }
 
 /* set_parent racing begin: moved before it began, or refused; never both. */
-static gpointer
-begin_thread (gpointer data)
+static void
+begin_a (Crossed *shared)
 {
-  Crossed *shared = data;
-
-  for (guint i = 0; i < shared->n_rounds; i++)
-    {
-      pthread_barrier_wait (&shared->barrier);
-      cancel_scope_begin (shared->a);
-      pthread_barrier_wait (&shared->barrier);
-    }
-
-  return NULL;
+  cancel_scope_begin (shared->a);
 }
 
 static void
@@ -350,7 +345,8 @@ test_set_parent_vs_begin (void)
   shared.n_rounds = rounds (CROSSED_ROUNDS);
   expect_critical ("status == CANCEL_STATUS_PENDING");
   pthread_barrier_init (&shared.barrier, NULL, 2);
-  thread = g_thread_new ("begin", begin_thread, &shared);
+  shared.partner_step = begin_a;
+  thread = g_thread_new ("begin", partner_thread, &shared);
 
   for (guint i = 0; i < shared.n_rounds; i++)
     {
@@ -555,31 +551,22 @@ test_started_connected_late (void)
 /* ------------------------------------------------------------------ */
 /* dup_registry while another thread ends the scope */
 
-static gpointer
-dup_registry_thread (gpointer data)
+static void
+dup_registry_of_a (Crossed *shared)
 {
-  Crossed *shared = data;
-
-  for (guint i = 0; i < shared->n_rounds; i++)
+  for (guint j = 0; j < 64; j++)
     {
-      pthread_barrier_wait (&shared->barrier);
-      for (guint j = 0; j < 64; j++)
+      CancelRegistry *registry = cancel_scope_dup_registry (shared->a);
+
+      /* Either the live registry, with a reference of our own, or none
+       * once end() dropped the scope's. */
+      if (registry != NULL)
         {
-          CancelRegistry *registry = cancel_scope_dup_registry (shared->a);
-
-          /* Either the live registry, with a reference of our own, or
-           * none once end() dropped the scope's. */
-          if (registry != NULL)
-            {
-              g_assert_true (CANCEL_IS_REGISTRY (registry));
-              g_assert_nonnull (cancel_registry_get_context (registry));
-              g_object_unref (registry);
-            }
+          g_assert_true (CANCEL_IS_REGISTRY (registry));
+          g_assert_nonnull (cancel_registry_get_context (registry));
+          g_object_unref (registry);
         }
-      pthread_barrier_wait (&shared->barrier);
     }
-
-  return NULL;
 }
 
 static void
@@ -590,7 +577,8 @@ test_dup_registry_vs_end (void)
 
   shared.n_rounds = rounds (CROSSED_ROUNDS);
   pthread_barrier_init (&shared.barrier, NULL, 2);
-  thread = g_thread_new ("dup-registry", dup_registry_thread, &shared);
+  shared.partner_step = dup_registry_of_a;
+  thread = g_thread_new ("dup-registry", partner_thread, &shared);
 
   for (guint i = 0; i < shared.n_rounds; i++)
     {
