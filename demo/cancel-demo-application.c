@@ -59,7 +59,7 @@ maybe_finish_quit (CancelDemoApplication *self)
   self->finished = TRUE;
 
   if (self->root != NULL && !cancel_status_is_final (cancel_scope_get_status (self->root)))
-    cancel_scope_end (self->root, NULL);
+    cancel_scope_end (self->root);
 
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
   for (const GList *l = windows; l != NULL; l = l->next)
@@ -173,7 +173,7 @@ cancel_demo_application_startup (GApplication *application)
       g_clear_error (&error);
     }
 
-  self->root = cancel_scope_new_with_parent (NULL, _("Cancelable Demo"));
+  self->root = cancel_scope_new_full (NULL, _("Cancelable Demo"), CANCEL_SCOPE_FLAGS_NONE);
   /* Kept out of the registry, so "Cancel all" in the monitor cancels the
    * operations, not the application. */
   cancel_scope_set_registry (self->root, NULL);
@@ -235,7 +235,7 @@ cancel_demo_application_shutdown (GApplication *application)
   if (self->root != NULL && !cancel_status_is_final (cancel_scope_get_status (self->root)))
     {
       cancel_scope_cancel (self->root, CANCEL_REASON_MANUAL, _("The application is quitting"));
-      cancel_scope_end (self->root, NULL);
+      cancel_scope_end (self->root);
     }
   if (self->workspace != NULL)
     cancel_demo_workspace_remove (self->workspace);

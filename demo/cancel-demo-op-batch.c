@@ -130,7 +130,7 @@ run_item (gpointer data,
   else
     {
       g_autofree char *name = g_strdup_printf (_("Item %u"), item->index + 1);
-      g_autoptr(CancelScope) child = cancel_scope_new_with_parent (batch->scope, name);
+      g_autoptr(CancelScope) child = cancel_scope_new_full (batch->scope, name, CANCEL_SCOPE_FLAGS_NONE);
 
       {
         /* Begun and current for this block; ended when it is left. Only

@@ -118,13 +118,10 @@ make_folder (const char  *path,
 }
 
 static void
-prepare_thread (GTask        *worker,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+prepare_thread (CancelScope *step,
+                gpointer     data)
 {
-  CopyJob *job = task_data;
-  CancelScope *step = CANCEL_SCOPE (cancellable);
+  CopyJob *job = data;
   g_autofree guint8 *buffer = g_malloc (CHUNK_SIZE);
   GError *error = NULL;
   guint64 created = 0;
@@ -159,9 +156,10 @@ prepare_thread (GTask        *worker,
     }
 
   if (error != NULL)
-    g_task_return_error (worker, error);
-  else
-    g_task_return_boolean (worker, TRUE);
+    {
+      cancel_scope_fail (step, error);
+      g_error_free (error);
+    }
 }
 
 static void copy_next (CopyJob *job);
@@ -192,7 +190,7 @@ copy_done (GObject      *source_object,
   if (!g_file_copy_finish (G_FILE (source_object), result, &error))
     {
       _cancel_demo_explain_error (job->copy, &error);
-      cancel_scope_end (job->copy, error);
+      cancel_scope_fail (job->copy, error);
       copy_job_finish (job, NULL, error);
       return;
     }
@@ -213,7 +211,7 @@ copy_next (CopyJob *job)
     {
       g_autofree char *size = _cancel_demo_format_size (job->total);
 
-      cancel_scope_end (job->copy, NULL);
+      cancel_scope_end (job->copy);
       copy_job_finish (job,
                        /* Translators: %u is a number of files, %s a size */
                        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -245,7 +243,7 @@ prepare_done (GObject      *source_object,
   GError *error = NULL;
   g_autofree char *name = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!cancel_scope_run_in_thread_finish (CANCEL_SCOPE (source_object), result, &error))
     {
       copy_job_finish (job, NULL, error);
       return;
@@ -256,7 +254,7 @@ prepare_done (GObject      *source_object,
                                        "Copy %u files",
                                        job->files->len),
                           job->files->len);
-  job->copy = cancel_scope_new_with_parent (job->scope, name);
+  job->copy = cancel_scope_new_full (job->scope, name, CANCEL_SCOPE_FLAGS_NONE);
   cancel_scope_begin (job->copy);
   copy_next (job);
 }
@@ -269,7 +267,6 @@ _cancel_demo_run_copy (GTask *task)
   CancelDemoSizes *sizes = cancel_demo_workspace_get_sizes (workspace);
   guint64 id = cancel_scope_get_id (scope);
   g_autoptr(CancelScope) prepare = NULL;
-  g_autoptr(GTask) worker = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) id);
   CopyJob *job;
   guint d, f;
@@ -298,8 +295,7 @@ _cancel_demo_run_copy (GTask *task)
 
   cancel_scope_begin (scope);
 
-  prepare = cancel_scope_new_with_parent (scope, _("Create source tree"));
-  worker = cancel_task_new (NULL, prepare, prepare_done, job);
-  g_task_set_task_data (worker, job, NULL);
-  cancel_task_run_in_thread (worker, prepare_thread);
+  prepare = cancel_scope_new_full (scope, _("Create source tree"), CANCEL_SCOPE_FLAGS_NONE);
+  cancel_scope_run_in_thread_async (prepare, CANCEL_RUN_FLAGS_NONE, prepare_thread, job, NULL,
+                                    prepare_done, job);
 }

@@ -12,7 +12,7 @@
 
 #define CHUNK_SIZE (1024 * 1024)
 
-/* The operation runs in one GTask worker thread (cancel_task_run_in_thread)
+/* The operation runs in one worker thread (cancel_scope_run_in_thread_async)
  * with its scope current, in two child scopes: "Write test data" and
  * "Compute SHA-256". Cancellation is checked between chunks of 1 MiB. */
 typedef struct
@@ -137,27 +137,22 @@ failed:
   return FALSE;
 }
 
-static void
-hash_thread (GTask        *worker,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static char *
+hash_thread (CancelScope  *scope,
+             gpointer      data,
+             GError      **error)
 {
-  HashJob *job = task_data;
-  GError *error = NULL;
+  HashJob *job = data;
   char *summary;
   gboolean ok;
 
-  ok = _cancel_demo_run_step (_("Write test data"), FALSE, write_step, job, &error) &&
-       _cancel_demo_run_step (_("Compute SHA-256"), FALSE, hash_step, job, &error);
+  ok = _cancel_demo_run_step (_("Write test data"), FALSE, write_step, job, error) &&
+       _cancel_demo_run_step (_("Compute SHA-256"), FALSE, hash_step, job, error);
 
   g_unlink (job->path);
 
   if (!ok)
-    {
-      g_task_return_error (worker, error);
-      return;
-    }
+    return NULL;
 
   /* Translators: %s is a hexadecimal checksum */
   summary = g_strdup_printf (_("SHA-256 %s"), job->digest);
@@ -165,15 +160,7 @@ hash_thread (GTask        *worker,
   /* The scope ends as the worker returns: the summary must be its last
    * progress message before that. */
   cancel_scope_report_progress (job->scope, 1.0, summary);
-  g_task_return_pointer (worker, summary, g_free);
-}
-
-static void
-hash_done (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  _cancel_demo_operation_forward (user_data, result);
+  return summary;
 }
 
 void
@@ -182,7 +169,6 @@ _cancel_demo_run_hash (GTask *task)
   CancelDemoWorkspace *workspace = g_task_get_source_object (task);
   CancelScope *scope = _cancel_demo_operation_get_scope (task);
   CancelDemoSizes *sizes = cancel_demo_workspace_get_sizes (workspace);
-  g_autoptr(GTask) worker = NULL;
   HashJob *job;
 
   job = g_new0 (HashJob, 1);
@@ -191,7 +177,5 @@ _cancel_demo_run_hash (GTask *task)
   job->size = sizes->hash_bytes;
   job->seed = cancel_scope_get_id (scope) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) | 1;
 
-  worker = cancel_task_new (NULL, scope, hash_done, task);
-  g_task_set_task_data (worker, job, hash_job_free);
-  cancel_task_run_in_thread (worker, hash_thread);
+  _cancel_demo_operation_run_in_thread (task, hash_thread, job, hash_job_free);
 }

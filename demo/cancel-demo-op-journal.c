@@ -192,18 +192,16 @@ rollback_step (CancelScope  *step,
   return TRUE;
 }
 
-static void
-journal_thread (GTask        *worker,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+static char *
+journal_thread (CancelScope  *scope,
+                gpointer      data,
+                GError      **error)
 {
-  JournalJob *job = task_data;
+  JournalJob *job = data;
   g_autofree char *size = NULL;
-  GError *error = NULL;
   char *summary;
 
-  if (!write_journal (job, &error))
+  if (!write_journal (job, error))
     {
       g_autoptr(GError) rollback_error = NULL;
 
@@ -219,8 +217,7 @@ journal_thread (GTask        *worker,
         cancel_scope_report_progress (job->scope, cancel_scope_get_progress (job->scope),
                                       _("Rolled back"));
 
-      g_task_return_error (worker, error);
-      return;
+      return NULL;
     }
 
   /* Committed: a real program would keep it; the demo frees the space. */
@@ -233,15 +230,7 @@ journal_thread (GTask        *worker,
                                           job->n_parts),
                              job->n_parts, size);
   cancel_scope_report_progress (job->scope, 1.0, summary);
-  g_task_return_pointer (worker, summary, g_free);
-}
-
-static void
-journal_done (GObject      *source_object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  _cancel_demo_operation_forward (user_data, result);
+  return summary;
 }
 
 void
@@ -250,7 +239,6 @@ _cancel_demo_run_journal (GTask *task)
   CancelDemoWorkspace *workspace = g_task_get_source_object (task);
   CancelScope *scope = _cancel_demo_operation_get_scope (task);
   CancelDemoSizes *sizes = cancel_demo_workspace_get_sizes (workspace);
-  g_autoptr(GTask) worker = NULL;
   JournalJob *job;
 
   job = g_new0 (JournalJob, 1);
@@ -260,7 +248,5 @@ _cancel_demo_run_journal (GTask *task)
   job->part_size = sizes->journal_part_size;
   job->seed = cancel_scope_get_id (scope) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) | 1;
 
-  worker = cancel_task_new (NULL, scope, journal_done, task);
-  g_task_set_task_data (worker, job, journal_job_free);
-  cancel_task_run_in_thread (worker, journal_thread);
+  _cancel_demo_operation_run_in_thread (task, journal_thread, job, journal_job_free);
 }

@@ -60,17 +60,15 @@ small_primes (guint32 up_to)
   return primes;
 }
 
-static void
-primes_thread (GTask        *worker,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static char *
+primes_thread (CancelScope  *scope,
+               gpointer      data,
+               GError      **error)
 {
-  PrimesJob *job = task_data;
+  PrimesJob *job = data;
   g_autoptr(GArray) primes = NULL;
   g_autofree guint8 *segment = g_malloc (SEGMENT_SIZE);
   g_autofree char *count_str = NULL;
-  GError *error = NULL;
   guint64 count = 0;
   guint64 low;
   char *summary;
@@ -85,11 +83,8 @@ primes_thread (GTask        *worker,
       guint64 i;
       guint p;
 
-      if (cancel_scope_set_error_if_cancelled (job->scope, &error))
-        {
-          g_task_return_error (worker, error);
-          return;
-        }
+      if (cancel_scope_set_error_if_cancelled (job->scope, error))
+        return NULL;
 
       memset (segment, 1, high - low);
       for (p = 0; p < primes->len; p++)
@@ -124,15 +119,7 @@ primes_thread (GTask        *worker,
                                           (gulong) count),
                              count_str);
   cancel_scope_report_progress (job->scope, 1.0, summary);
-  g_task_return_pointer (worker, summary, g_free);
-}
-
-static void
-primes_done (GObject      *source_object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  _cancel_demo_operation_forward (user_data, result);
+  return summary;
 }
 
 void
@@ -142,7 +129,6 @@ _cancel_demo_run_primes (GTask *task)
   CancelScope *scope = _cancel_demo_operation_get_scope (task);
   CancelDemoSizes *sizes = cancel_demo_workspace_get_sizes (workspace);
   g_autoptr(CancelSource) condition = NULL;
-  g_autoptr(GTask) worker = NULL;
   GError *error = NULL;
   PrimesJob *job;
 
@@ -161,7 +147,5 @@ _cancel_demo_run_primes (GTask *task)
   job->scope = scope;
   job->limit = MAX (sizes->primes_limit, 2);
 
-  worker = cancel_task_new (NULL, scope, primes_done, task);
-  g_task_set_task_data (worker, job, g_free);
-  cancel_task_run_in_thread (worker, primes_thread);
+  _cancel_demo_operation_run_in_thread (task, primes_thread, job, g_free);
 }

@@ -31,10 +31,19 @@ void _cancel_demo_operation_return  (GTask    *task,
                                      char     *summary,
                                      GError   *error);
 
-/* Finishing a GTask made with cancel_task_new(): the scope has ended
- * already; forwards the worker's summary or error. */
-void _cancel_demo_operation_forward (GTask        *task,
-                                     GAsyncResult *worker_result);
+/* Work run in a thread under the operation's scope: returns its summary,
+ * or NULL with @error set. */
+typedef char *(*CancelDemoWorkFunc) (CancelScope  *scope,
+                                     gpointer      job,
+                                     GError      **error);
+
+/* Runs @func with @job in a thread under the operation's scope
+ * (cancel_scope_run_in_thread_async()), then returns the task with the
+ * summary or the scope's error. @job is freed with @job_free once done. */
+void _cancel_demo_operation_run_in_thread (GTask              *task,
+                                           CancelDemoWorkFunc  func,
+                                           gpointer            job,
+                                           GDestroyNotify      job_free);
 
 typedef gboolean (*CancelDemoStepFunc) (CancelScope  *step,
                                         gpointer      data,

@@ -283,7 +283,10 @@ _cancel_demo_operation_return (GTask  *task,
         cancel_scope_report_progress (scope,
                                       error != NULL ? cancel_scope_get_progress (scope) : 1.0,
                                       summary);
-      cancel_scope_end (scope, error);
+      if (error != NULL)
+        cancel_scope_fail (scope, error);
+      else
+        cancel_scope_end (scope);
     }
 
   if (error != NULL)
@@ -297,15 +300,64 @@ _cancel_demo_operation_return (GTask  *task,
   g_object_unref (task);
 }
 
-void
-_cancel_demo_operation_forward (GTask        *task,
-                                GAsyncResult *worker_result)
+typedef struct
 {
-  GError *error = NULL;
-  char *summary;
+  GTask              *task;
+  CancelDemoWorkFunc  func;
+  gpointer            job;
+  GDestroyNotify      job_free;
+  char               *summary;  /* written by the thread, read once done */
+} Work;
 
-  summary = g_task_propagate_pointer (G_TASK (worker_result), &error);
-  _cancel_demo_operation_return (task, summary, error);
+static void
+work_thread (CancelScope *scope,
+             gpointer     data)
+{
+  Work *work = data;
+  g_autoptr(GError) error = NULL;
+
+  work->summary = work->func (scope, work->job, &error);
+  if (error != NULL)
+    cancel_scope_fail (scope, error);
+}
+
+static void
+work_done (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Work *work = user_data;
+  GError *error = NULL;
+  char *summary = NULL;
+
+  /* The scope's own error: it names the operation and the reason. */
+  if (cancel_scope_run_in_thread_finish (CANCEL_SCOPE (source_object), result, &error))
+    summary = g_steal_pointer (&work->summary);
+
+  _cancel_demo_operation_return (work->task, summary, error);
+
+  g_free (work->summary);
+  if (work->job_free != NULL)
+    work->job_free (work->job);
+  g_free (work);
+}
+
+void
+_cancel_demo_operation_run_in_thread (GTask              *task,
+                                      CancelDemoWorkFunc  func,
+                                      gpointer            job,
+                                      GDestroyNotify      job_free)
+{
+  Work *work = g_new0 (Work, 1);
+
+  work->task = task;
+  work->func = func;
+  work->job = job;
+  work->job_free = job_free;
+
+  cancel_scope_run_in_thread_async (_cancel_demo_operation_get_scope (task),
+                                    CANCEL_RUN_FLAGS_NONE, work_thread, work, NULL,
+                                    work_done, work);
 }
 
 gboolean
@@ -319,13 +371,16 @@ _cancel_demo_run_step (const char          *name,
   GError *local_error = NULL;
   gboolean ok;
 
-  step = shielded ? cancel_scope_new_shielded (NULL, name) : cancel_scope_new (name);
+  step = shielded ? cancel_scope_new_full (cancel_scope_get_current (), name, CANCEL_SCOPE_FLAGS_SHIELDED) : cancel_scope_new (name);
 
   cancel_scope_begin (step);
   cancel_scope_push_current (step);
   ok = func (step, data, &local_error);
   cancel_scope_pop_current (step);
-  cancel_scope_end (step, local_error);
+  if (local_error != NULL)
+    cancel_scope_fail (step, local_error);
+  else
+    cancel_scope_end (step);
 
   if (!ok)
     g_propagate_error (error, local_error);

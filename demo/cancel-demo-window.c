@@ -136,7 +136,7 @@ cancel_demo_window_launch (CancelDemoWindow  *self,
   workspace = cancel_demo_application_get_workspace (application);
 
   name = cancel_demo_kind_dup_scope_name (kind, workspace);
-  scope = cancel_scope_new_with_parent (cancel_demo_application_get_root_scope (application), name);
+  scope = cancel_scope_new_full (cancel_demo_application_get_root_scope (application), name, CANCEL_SCOPE_FLAGS_NONE);
 
   /* 0 means none; anything else goes to the library, which says what is
    * wrong with it. */

@@ -115,8 +115,7 @@ cancel_scope_exit (CancelScopeGuard guard)
   g_return_if_fail (CANCEL_IS_SCOPE (self));
 
   cancel_scope_pop_current (self);
-  if (_cancel_scope_is_live (self))
-    cancel_scope_end (self, NULL);
+  _cancel_scope_end_if_live (self);
   g_object_unref (self);
 }
 

@@ -35,6 +35,15 @@ G_DEFINE_ENUM_TYPE (CancelError, cancel_error,
   G_DEFINE_ENUM_VALUE (CANCEL_ERROR_NO_SOURCES, "no-sources"),
   G_DEFINE_ENUM_VALUE (CANCEL_ERROR_INVALID_STATE, "invalid-state"))
 
+G_DEFINE_FLAGS_TYPE (CancelScopeFlags, cancel_scope_flags,
+  G_DEFINE_ENUM_VALUE (CANCEL_SCOPE_FLAGS_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (CANCEL_SCOPE_FLAGS_SHIELDED, "shielded"),
+  G_DEFINE_ENUM_VALUE (CANCEL_SCOPE_FLAGS_UNREGISTERED, "unregistered"))
+
+G_DEFINE_FLAGS_TYPE (CancelRunFlags, cancel_run_flags,
+  G_DEFINE_ENUM_VALUE (CANCEL_RUN_FLAGS_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (CANCEL_RUN_FLAGS_RETURN_ON_CANCEL, "return-on-cancel"))
+
 /* Not G_DEFINE_QUARK: its lazy initialisation is a plain read and write
  * that two threads making their first error at once race on. */
 GQuark

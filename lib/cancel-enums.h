@@ -93,6 +93,41 @@ typedef enum
 } CancelError;
 
 /**
+ * CancelScopeFlags:
+ * @CANCEL_SCOPE_FLAGS_NONE: a plain scope
+ * @CANCEL_SCOPE_FLAGS_SHIELDED: its ancestors do not cancel it; see
+ *   [property@Cancel.Scope:shielded]
+ * @CANCEL_SCOPE_FLAGS_UNREGISTERED: no registry lists it (the default
+ *   registry does otherwise); see [method@Cancel.Scope.set_registry]
+ *
+ * Choices made when a scope is made with [ctor@Cancel.Scope.new_full].
+ *
+ * Since: 0.2
+ */
+typedef enum /*< flags >*/
+{
+  CANCEL_SCOPE_FLAGS_NONE         = 0,
+  CANCEL_SCOPE_FLAGS_SHIELDED     = 1 << 0,
+  CANCEL_SCOPE_FLAGS_UNREGISTERED = 1 << 1,
+} CancelScopeFlags;
+
+/**
+ * CancelRunFlags:
+ * @CANCEL_RUN_FLAGS_NONE: complete when the work returns
+ * @CANCEL_RUN_FLAGS_RETURN_ON_CANCEL: complete as soon as the scope is
+ *   cancelled, while the work may still run (g_task_set_return_on_cancel())
+ *
+ * How [method@Cancel.Scope.run_in_thread_async] completes.
+ *
+ * Since: 0.2
+ */
+typedef enum /*< flags >*/
+{
+  CANCEL_RUN_FLAGS_NONE             = 0,
+  CANCEL_RUN_FLAGS_RETURN_ON_CANCEL = 1 << 0,
+} CancelRunFlags;
+
+/**
  * CANCEL_ERROR:
  *
  * The error domain of [enum@Cancel.Error].
@@ -102,6 +137,8 @@ typedef enum
 #define CANCEL_TYPE_REASON (cancel_reason_get_type ())
 #define CANCEL_TYPE_STATUS (cancel_status_get_type ())
 #define CANCEL_TYPE_ERROR  (cancel_error_get_type ())
+#define CANCEL_TYPE_SCOPE_FLAGS (cancel_scope_flags_get_type ())
+#define CANCEL_TYPE_RUN_FLAGS (cancel_run_flags_get_type ())
 
 CANCEL_AVAILABLE_IN_ALL
 GType        cancel_reason_get_type          (void) G_GNUC_CONST;
@@ -109,6 +146,10 @@ CANCEL_AVAILABLE_IN_ALL
 GType        cancel_status_get_type          (void) G_GNUC_CONST;
 CANCEL_AVAILABLE_IN_ALL
 GType        cancel_error_get_type           (void) G_GNUC_CONST;
+CANCEL_AVAILABLE_IN_ALL
+GType        cancel_scope_flags_get_type     (void) G_GNUC_CONST;
+CANCEL_AVAILABLE_IN_ALL
+GType        cancel_run_flags_get_type       (void) G_GNUC_CONST;
 CANCEL_AVAILABLE_IN_ALL
 GQuark       cancel_error_quark              (void);
 

@@ -100,57 +100,6 @@ enum {
 
 #define CHANGES_CANCELLED (CHANGE_REASON | CHANGE_MESSAGE | CHANGE_ORIGIN_REASON | CHANGE_CANCEL_TIME)
 
-struct _CancelScope
-{
-  GCancellable    parent_instance;
-
-  CancelMutex     lock;
-  guint64         id;
-  char           *name;
-  CancelDispatchLink dispatch;  /* to the owner context */
-  CancelRegistry *registry;
-
-  /* Guarded by tree_lock. A child points to its parent without a
-   * reference and sits in the parent's intrusive list while it is live. */
-  CancelScope    *parent;
-  CancelScope    *first_child;
-  CancelScope    *prev_sibling;
-  CancelScope    *next_sibling;
-  CancelChildren *children;
-  GWeakRef        ended_parent;  /* the parent once @self left its list at end */
-  /* @self, weakly: how the tree takes a reference on a linked scope that
-   * another thread may be disposing (set when first linked). */
-  GWeakRef        self_ref;
-  guint           self_ref_set : 1;
-
-  /* Guarded by lock. */
-  char           *message;  /* a GRefString: a cascade shares one */
-  GPtrArray      *forgotten_messages;  /* forgotten by resets, still lent out */
-  char           *progress_message;
-  GError         *error;
-  CancelTimer    *timer;
-  GPtrArray      *sources;
-  double          progress;
-  gint64          own_deadline;
-  gint64          timeout_duration;
-  gint64          start_time;
-  gint64          end_time;
-  gint64          cancel_time;
-  guint           status : 4;
-  guint           reason : 4;
-  guint           origin : 4;
-  guint           shielded : 1;
-  guint           cancel_requested : 1;
-  guint           flipped : 1;    /* our ::cancelled class handler ran */
-  guint           registry_set : 1;
-  guint           tracked : 1;    /* begin handed the scope to the registry */
-
-  /* Only touched by the flush, on the owner context. */
-  gboolean        started_emitted;
-
-  /* CHANGE_* bits queued for the owner context; atomic. */
-  int             pending_changes;
-};
 
 G_DEFINE_FINAL_TYPE (CancelScope, cancel_scope, G_TYPE_CANCELLABLE)
 
@@ -1326,29 +1275,17 @@ cancel_scope_begin (CancelScope *self)
   cancel_scope_queue_changes (self, CHANGE_STARTED | CHANGE_STATUS | CHANGE_START_TIME);
 }
 
-/**
- * cancel_scope_end:
- * @self: a running scope
- * @error: (nullable): how the operation failed, or %NULL
- *
- * Ends the operation, records the end time and sets the final status once:
- *
- * - cancelled with %CANCEL_REASON_TIMEOUT: %CANCEL_STATUS_TIMED_OUT;
- * - cancelled for any other reason: %CANCEL_STATUS_CANCELLED (whatever
- *   @error is: a cancelled operation usually fails with the cancellation);
- * - otherwise, with an @error: %CANCEL_STATUS_FAILED, a copy of @error kept;
- * - otherwise %CANCEL_STATUS_COMPLETED.
- *
- * Its timer and sources are disarmed, it leaves its parent's children and
- * the live list of its registry. Ending a scope that is not running is a
- * programmer error. Any thread; [signal@Cancel.Scope::finished] follows on
- * the owner context.
- */
-void
-cancel_scope_end (CancelScope  *self,
-                  const GError *error)
+/* Ends @self with @error (nullable) once; see cancel_scope_end(). A
+ * scope that is not running is a programmer error if @strict, else
+ * ignored (the guard and the thread runner end only what nobody ended). */
+static void
+cancel_scope_end_internal (CancelScope  *self,
+                           const GError *error,
+                           gboolean      strict)
 {
   g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GPtrArray) waiters = NULL;
+  g_autoptr(GPtrArray) watches = NULL;
   CancelRegistry *registry = NULL;
   CancelTimer *timer = NULL;
   CancelStatus status = CANCEL_STATUS_PENDING;
@@ -1396,13 +1333,17 @@ cancel_scope_end (CancelScope  *self,
        * has not tracked @self yet, it untracks it once it has. */
       registry = g_steal_pointer (&self->registry);
       untrack = self->tracked;
+      waiters = g_steal_pointer (&self->waiters);
+      if (status != CANCEL_STATUS_CANCELLED && status != CANCEL_STATUS_TIMED_OUT)
+        watches = _cancel_scope_steal_watches_locked (self);
     }
   cancel_mutex_unlock (&self->lock);
 
   if (!running)
     {
-      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC,
-                                "status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED");
+      if (strict)
+        g_return_if_fail_warning (G_LOG_DOMAIN, "cancel_scope_end",
+                                  "status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED");
       return;
     }
 
@@ -1435,19 +1376,69 @@ cancel_scope_end (CancelScope  *self,
 
   CANCEL_DEBUG_SCOPE (self, reason, "Finished: %s", cancel_status_to_string (status));
   cancel_scope_queue_changes (self, CHANGE_FINISHED | CHANGE_STATUS | CHANGE_END_TIME | CHANGE_ERROR);
+  _cancel_scope_ended_notify_waiters (self, waiters, watches, status);
 }
 
 /**
- * cancel_scope_complete:
+ * cancel_scope_end:
  * @self: a running scope
  *
- * Ends @self with no error: [method@Cancel.Scope.end] with %NULL, for
- * bindings that cannot pass a %NULL error.
+ * Ends the operation, records the end time and sets the final status once:
+ * %CANCEL_STATUS_TIMED_OUT if @self was cancelled with
+ * %CANCEL_REASON_TIMEOUT, %CANCEL_STATUS_CANCELLED if it was cancelled for
+ * any other reason, and %CANCEL_STATUS_COMPLETED otherwise. Use
+ * [method@Cancel.Scope.fail] when the operation failed.
+ *
+ * Its timer and sources are disarmed, it leaves its parent's children and
+ * the live list of its registry. Ending a scope that is not running is a
+ * programmer error.
+ *
+ * Callable from any thread; [signal@Cancel.Scope::finished] follows on the
+ * owner context.
+ *
+ * Since: 0.1
  */
 void
-cancel_scope_complete (CancelScope *self)
+cancel_scope_end (CancelScope *self)
 {
-  cancel_scope_end (self, NULL);
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+
+  cancel_scope_end_internal (self, NULL, TRUE);
+}
+
+/**
+ * cancel_scope_fail:
+ * @self: a running scope
+ * @error: (not nullable): how the operation failed
+ *
+ * Ends the operation as failed: like [method@Cancel.Scope.end], but a scope
+ * that was not cancelled ends %CANCEL_STATUS_FAILED and keeps a copy of
+ * @error ([method@Cancel.Scope.dup_error]). A cancelled scope still ends
+ * %CANCEL_STATUS_CANCELLED or %CANCEL_STATUS_TIMED_OUT, whatever @error is:
+ * a cancelled operation usually fails with the cancellation.
+ *
+ * With a [type@Cancel.ScopeGuard], call it before the block is left: the
+ * guard then finds the scope ended and leaves the failure recorded.
+ *
+ * Callable from any thread; [signal@Cancel.Scope::finished] follows on the
+ * owner context.
+ *
+ * Since: 0.2
+ */
+void
+cancel_scope_fail (CancelScope  *self,
+                   const GError *error)
+{
+  g_return_if_fail (CANCEL_IS_SCOPE (self));
+  g_return_if_fail (error != NULL);
+
+  cancel_scope_end_internal (self, error, TRUE);
+}
+
+void
+_cancel_scope_end_if_live (CancelScope *self)
+{
+  cancel_scope_end_internal (self, NULL, FALSE);
 }
 
 gboolean
@@ -2065,14 +2056,16 @@ _cancel_scope_count_created (void)
 /* The C constructors skip GObject's property machinery, by far the
  * largest cost of making a scope; they do what construction would. */
 static CancelScope *
-cancel_scope_create (CancelScope *parent,
-                     const char  *name,
-                     gboolean     shielded)
+cancel_scope_create (CancelScope      *parent,
+                     const char       *name,
+                     CancelScopeFlags  flags)
 {
   CancelScope *self = g_object_new (CANCEL_TYPE_SCOPE, NULL);
 
   self->name = g_strdup (name);
-  self->shielded = !!shielded;
+  self->shielded = (flags & CANCEL_SCOPE_FLAGS_SHIELDED) != 0;
+  if (flags & CANCEL_SCOPE_FLAGS_UNREGISTERED)
+    self->registry_set = TRUE;
 
   if (parent != NULL && cancel_scope_link (self, parent))
     cancel_scope_flip (self);
@@ -2085,53 +2078,60 @@ cancel_scope_create (CancelScope *parent,
  * @name: (nullable): a name for people reading monitors and logs
  *
  * Makes a pending scope whose parent is the calling thread's current scope
- * ([func@Cancel.Scope.get_current]), if any. Its owner context is the
- * calling thread's thread-default main context.
+ * ([func@Cancel.Scope.get_current]: the innermost one pushed, entered with
+ * a guard, or running a [method@Cancel.Scope.run_in_thread_async]
+ * function), or a root scope if there is none. It is listed by the default
+ * registry once begun. Its owner context is the calling thread's
+ * thread-default main context.
+ *
+ * This is the only constructor that looks at the current scope:
+ * [ctor@Cancel.Scope.new_full] and g_object_new() take the parent they are
+ * given, and %NULL means a root.
+ *
+ * Callable from any thread.
  *
  * Returns: (transfer full): a new scope
+ *
+ * Since: 0.1
  */
 CancelScope *
 cancel_scope_new (const char *name)
 {
-  return cancel_scope_create (cancel_scope_get_current (), name, FALSE);
+  return cancel_scope_create (cancel_scope_get_current (), name, CANCEL_SCOPE_FLAGS_NONE);
 }
 
 /**
- * cancel_scope_new_with_parent: (constructor)
+ * cancel_scope_new_full: (constructor)
  * @parent: (nullable): the parent, or %NULL for a root scope
  * @name: (nullable): a name for people reading monitors and logs
+ * @flags: shielded or unregistered
  *
- * Makes a pending scope under @parent, ignoring the current scope. If
- * @parent is already cancelled, so is the new scope (%CANCEL_REASON_PARENT).
+ * Makes a pending scope under @parent, which may be %NULL to make a root
+ * scope; the current scope is not looked at. If @parent is already
+ * cancelled, so is the new scope (%CANCEL_REASON_PARENT), unless @flags
+ * has %CANCEL_SCOPE_FLAGS_SHIELDED. With
+ * %CANCEL_SCOPE_FLAGS_UNREGISTERED no registry lists it (a later
+ * [method@Cancel.Scope.set_registry] can still choose one before it
+ * begins).
  *
- * Returns: (transfer full): a new scope
- */
-CancelScope *
-cancel_scope_new_with_parent (CancelScope *parent,
-                              const char  *name)
-{
-  g_return_val_if_fail (parent == NULL || CANCEL_IS_SCOPE (parent), NULL);
-
-  return cancel_scope_create (parent, name, FALSE);
-}
-
-/**
- * cancel_scope_new_shielded: (constructor)
- * @parent: (nullable): the parent, or %NULL for the current scope
- * @name: (nullable): a name for people reading monitors and logs
+ * To make a child of the current scope with flags, pass
+ * [func@Cancel.Scope.get_current] as @parent.
  *
- * Makes a pending scope under @parent that its ancestors do not cancel;
- * see [property@Cancel.Scope:shielded].
+ * Callable from any thread.
  *
  * Returns: (transfer full): a new scope
+ *
+ * Since: 0.2
  */
 CancelScope *
-cancel_scope_new_shielded (CancelScope *parent,
-                           const char  *name)
+cancel_scope_new_full (CancelScope      *parent,
+                       const char       *name,
+                       CancelScopeFlags  flags)
 {
   g_return_val_if_fail (parent == NULL || CANCEL_IS_SCOPE (parent), NULL);
+  g_return_val_if_fail ((flags & ~(CANCEL_SCOPE_FLAGS_SHIELDED | CANCEL_SCOPE_FLAGS_UNREGISTERED)) == 0, NULL);
 
-  return cancel_scope_create (parent != NULL ? parent : cancel_scope_get_current (), name, TRUE);
+  return cancel_scope_create (parent, name, flags);
 }
 
 static void
@@ -2339,6 +2339,9 @@ cancel_scope_finalize (GObject *object)
   g_clear_pointer (&self->forgotten_messages, g_ptr_array_unref);
   g_clear_pointer (&self->progress_message, g_free);
   g_clear_pointer (&self->error, g_error_free);
+  /* Empty: a waiter and a watch each hold the scope. */
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->watches, g_ptr_array_unref);
   cancel_mutex_unlock (&self->lock);
   g_clear_object (&self->registry);
   _cancel_dispatch_link_clear (&self->dispatch);

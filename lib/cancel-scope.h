@@ -34,11 +34,9 @@ typedef struct _CancelRegistry CancelRegistry;
 CANCEL_AVAILABLE_IN_ALL
 CancelScope    *cancel_scope_new                      (const char    *name);
 CANCEL_AVAILABLE_IN_ALL
-CancelScope    *cancel_scope_new_with_parent          (CancelScope   *parent,
-                                                       const char    *name);
-CANCEL_AVAILABLE_IN_ALL
-CancelScope    *cancel_scope_new_shielded             (CancelScope   *parent,
-                                                       const char    *name);
+CancelScope    *cancel_scope_new_full                 (CancelScope   *parent,
+                                                       const char    *name,
+                                                       CancelScopeFlags flags);
 
 /* Identity and tree */
 CANCEL_AVAILABLE_IN_ALL
@@ -67,10 +65,10 @@ void            cancel_scope_set_registry             (CancelScope   *self,
 CANCEL_AVAILABLE_IN_ALL
 void            cancel_scope_begin                    (CancelScope   *self);
 CANCEL_AVAILABLE_IN_ALL
-void            cancel_scope_end                      (CancelScope   *self,
-                                                       const GError  *error);
+void            cancel_scope_end                      (CancelScope   *self);
 CANCEL_AVAILABLE_IN_ALL
-void            cancel_scope_complete                 (CancelScope   *self);
+void            cancel_scope_fail                     (CancelScope   *self,
+                                                       const GError  *error);
 CANCEL_AVAILABLE_IN_ALL
 CancelStatus    cancel_scope_get_status               (CancelScope   *self);
 CANCEL_AVAILABLE_IN_ALL
@@ -126,6 +124,56 @@ CANCEL_AVAILABLE_IN_ALL
 double          cancel_scope_get_progress             (CancelScope   *self);
 CANCEL_AVAILABLE_IN_ALL
 char           *cancel_scope_dup_progress_message     (CancelScope   *self);
+
+/* Waiting and watching */
+
+/**
+ * CancelScopeFunc:
+ * @scope: the scope
+ * @user_data: the data given with the function
+ *
+ * A function called about @scope on a main context of the caller's choice.
+ *
+ * Since: 0.2
+ */
+typedef void (*CancelScopeFunc) (CancelScope *scope,
+                                 gpointer     user_data);
+
+CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_wait_async               (CancelScope         *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+CANCEL_AVAILABLE_IN_ALL
+CancelStatus    cancel_scope_wait_finish              (CancelScope         *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+CANCEL_AVAILABLE_IN_ALL
+gulong          cancel_scope_connect_cancelled        (CancelScope         *self,
+                                                       GMainContext        *context,
+                                                       CancelScopeFunc      callback,
+                                                       gpointer             user_data,
+                                                       GDestroyNotify       destroy);
+CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_disconnect_cancelled     (CancelScope         *self,
+                                                       gulong               handler_id);
+
+/* Work in a thread, and a button */
+CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_run_in_thread_async      (CancelScope         *self,
+                                                       CancelRunFlags       flags,
+                                                       CancelScopeFunc      func,
+                                                       gpointer             func_data,
+                                                       GDestroyNotify       func_data_destroy,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+CANCEL_AVAILABLE_IN_ALL
+gboolean        cancel_scope_run_in_thread_finish     (CancelScope         *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+CANCEL_AVAILABLE_IN_ALL
+GAction        *cancel_scope_create_action            (CancelScope         *self,
+                                                       const char          *action_name);
 
 /* Owner context */
 CANCEL_AVAILABLE_IN_ALL

@@ -14,5 +14,4 @@
 # include "cancel-scope.h"
 # include "cancel-source.h"
 # include "cancel-registry.h"
-# include "cancel-task.h"
 #undef CANCEL_INSIDE

@@ -52,10 +52,7 @@ static G_GNUC_UNUSED CancelScope *
 new_private_scope (CancelScope *parent,
                    const char  *name)
 {
-  CancelScope *scope = cancel_scope_new_with_parent (parent, name);
-
-  cancel_scope_set_registry (scope, NULL);
-  return scope;
+  return cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_UNREGISTERED);
 }
 
 /* A one-shot event between threads, visible to ThreadSanitizer (GCond is

@@ -52,7 +52,7 @@ def test_timeout_under_main_loop():
     def on_reason(scope, pspec):
         # Emitted on the owner context once the timeout cancelled it.
         if scope.get_status() == Cancel.Status.RUNNING:
-            scope.end(cancelled_error())
+            scope.fail(cancelled_error())
 
     def on_finished(scope, status):
         seen['status'] = status
@@ -110,7 +110,7 @@ def test_cancel_with_signal_reason():
     else:
         raise AssertionError('set_error_if_cancelled() did not raise')
 
-    scope.end(cancelled_error())
+    scope.fail(cancelled_error())
     assert scope.get_status() == Cancel.Status.CANCELLED
     assert scope.get_end_time() >= scope.get_start_time() > 0
 
@@ -128,21 +128,21 @@ def test_invalid_timeout_raises():
     assert scope.get_own_deadline() == -1  # CANCEL_NO_DEADLINE
 
 
-def test_end_with_none_completes():
-    """complete() ends a successful operation: PyGObject 3.42 (Debian 12)
-    rejects None for the nullable const GError* of end()."""
+def test_end_completes():
+    """end() takes no error, so PyGObject 3.42 (Debian 12), which rejects
+    None for a nullable const GError*, can end a successful operation."""
     scope = Cancel.Scope.new('Succeeds')
     scope.begin()
-    scope.complete()
+    scope.end()
     assert scope.get_status() == Cancel.Status.COMPLETED
     assert scope.dup_error() is None
 
 
-def test_end_with_error_fails():
-    """end(error) on a scope that was not cancelled: FAILED, error kept."""
+def test_fail_keeps_error():
+    """fail(error) on a scope that was not cancelled: FAILED, error kept."""
     scope = Cancel.Scope.new('Fails')
     scope.begin()
-    scope.end(GLib.Error.new_literal(Gio.io_error_quark(), 'No such file',
+    scope.fail(GLib.Error.new_literal(Gio.io_error_quark(), 'No such file',
                                      Gio.IOErrorEnum.NOT_FOUND))
     assert scope.get_status() == Cancel.Status.FAILED
     error = scope.dup_error()
@@ -150,22 +150,32 @@ def test_end_with_error_fails():
     assert error.message == 'No such file'
 
 
-def test_new_with_parent_none_is_root():
-    """new_with_parent(None, name) and new_shielded(None, name) are constructors."""
-    root = Cancel.Scope.new_with_parent(None, 'Root')
+def test_new_full_none_is_root():
+    """new_full(None, name, flags) is a constructor that makes a root, even
+    with a current scope; new() takes the current scope as its parent."""
+    root = Cancel.Scope.new_full(None, 'Root', Cancel.ScopeFlags.NONE)
     assert isinstance(root, Cancel.Scope)
     assert root.dup_parent() is None
     assert root.get_name() == 'Root'
-    shielded = Cancel.Scope.new_shielded(None, 'Shielded root')
+    shielded = Cancel.Scope.new_full(None, 'Shielded root', Cancel.ScopeFlags.SHIELDED)
     assert isinstance(shielded, Cancel.Scope)
     assert shielded.get_shielded()
+    outer = Cancel.Scope.new_full(None, 'Outer', Cancel.ScopeFlags.UNREGISTERED)
+    outer.push_current()
+    try:
+        assert Cancel.Scope.new_full(None, 'Root', Cancel.ScopeFlags.NONE).dup_parent() is None
+        assert Cancel.Scope(name='Object').dup_parent() is None
+        assert Cancel.Scope.new('Implicit').dup_parent() == outer
+    finally:
+        outer.pop_current()
+    assert outer.dup_registry() is None
 
 
 def test_nesting_and_enums():
     """Children, shields and enum helpers work through introspection."""
     parent = Cancel.Scope.new('Outer')
-    child = Cancel.Scope.new_with_parent(parent, 'Child')
-    shielded = Cancel.Scope.new_shielded(parent, 'Shielded')
+    child = Cancel.Scope.new_full(parent, 'Child', Cancel.ScopeFlags.NONE)
+    shielded = Cancel.Scope.new_full(parent, 'Shielded', Cancel.ScopeFlags.SHIELDED)
     assert child.dup_parent() == parent
     assert parent.cancel(Cancel.Reason.CONDITION, None)
     assert child.get_reason() == Cancel.Reason.PARENT
@@ -189,15 +199,105 @@ def test_progress_signal():
     assert seen[-1] == (0.25, 'Quarter'), seen
     assert scope.get_progress() == 0.25
     assert scope.cancel(Cancel.Reason.MANUAL, None)
-    scope.end(cancelled_error())
+    scope.fail(cancelled_error())
+
+
+def test_wait_async():
+    """wait_async() completes with the final status on the caller's context."""
+    scope = Cancel.Scope.new_full(None, 'Awaited', Cancel.ScopeFlags.UNREGISTERED)
+    scope.begin()
+    seen = []
+    scope.wait_async(None, lambda s, result: seen.append(s.wait_finish(result)))
+    GLib.idle_add(lambda: scope.fail(GLib.Error.new_literal(
+        Gio.io_error_quark(), 'Broken', Gio.IOErrorEnum.FAILED)))
+    run_until(lambda: seen)
+    assert seen == [Cancel.Status.FAILED], seen
+
+    cancellable = Gio.Cancellable()
+    other = Cancel.Scope.new_full(None, 'Not awaited', Cancel.ScopeFlags.UNREGISTERED)
+    other.begin()
+    errors = []
+
+    def on_wait(s, result):
+        try:
+            s.wait_finish(result)
+        except GLib.Error as error:
+            errors.append(error)
+
+    other.wait_async(cancellable, on_wait)
+    cancellable.cancel()
+    run_until(lambda: errors)
+    assert errors[0].matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
+    assert other.get_status() == Cancel.Status.RUNNING
+    other.end()
+
+
+def test_connect_cancelled_on_context():
+    """A callback connected with a context runs there, once, whichever thread
+    cancelled (here a 20 ms deadline, fired on a library thread)."""
+    context = GLib.MainContext.new()
+    scope = Cancel.Scope.new_full(None, 'Deadline', Cancel.ScopeFlags.UNREGISTERED)
+    scope.begin()
+    calls = []
+    handler = scope.connect_cancelled(context, lambda s: calls.append(context.is_owner()))
+    assert handler > 0
+    scope.set_timeout(0.02)
+    run_until(lambda: calls, context)
+    assert calls == [True], calls
+    scope.disconnect_cancelled(handler)
+    scope.end()
+    assert scope.get_status() == Cancel.Status.TIMED_OUT
+
+
+def test_run_in_thread():
+    """run_in_thread_async() runs a Python function in a worker thread with
+    the scope current, and its finish raises the scope's error."""
+    import threading
+    scope = Cancel.Scope.new_full(None, 'Python work', Cancel.ScopeFlags.UNREGISTERED)
+    seen = {}
+
+    def work(s, *user_data):
+        seen['thread'] = threading.current_thread() is not threading.main_thread()
+        seen['current'] = Cancel.Scope.get_current() == s
+        s.report_progress(1.0, 'Done')
+
+    def done(s, result):
+        seen['ok'] = s.run_in_thread_finish(result)
+
+    # Keywords: positionally, PyGObject 3.42 wants the function's data as a
+    # tuple (it is not the last callback).
+    scope.run_in_thread_async(flags=Cancel.RunFlags.NONE, func=work, callback=done)
+    run_until(lambda: 'ok' in seen)
+    assert seen == {'thread': True, 'current': True, 'ok': True}, seen
+    assert scope.get_status() == Cancel.Status.COMPLETED
+
+    failing = Cancel.Scope.new_full(None, 'Python failure', Cancel.ScopeFlags.UNREGISTERED)
+    errors = []
+
+    def fail(s, *user_data):
+        s.fail(GLib.Error.new_literal(Gio.io_error_quark(), 'No disk', Gio.IOErrorEnum.NO_SPACE))
+
+    def failed(s, result):
+        try:
+            s.run_in_thread_finish(result)
+        except GLib.Error as error:
+            errors.append(error)
+
+    failing.run_in_thread_async(flags=Cancel.RunFlags.NONE, func=fail, callback=failed)
+    run_until(lambda: errors)
+    assert errors[0].matches(Gio.io_error_quark(), Gio.IOErrorEnum.NO_SPACE), errors[0]
+    assert failing.get_status() == Cancel.Status.FAILED
 
 
 TESTS = [
     test_timeout_under_main_loop,
     test_cancel_with_signal_reason,
-    test_end_with_none_completes,
-    test_end_with_error_fails,
-    test_new_with_parent_none_is_root,
+    test_end_completes,
+    test_fail_keeps_error,
+    test_new_full_none_is_root,
+    test_wait_async,
+    test_connect_cancelled_on_context,
+    test_run_in_thread,
     test_invalid_timeout_raises,
     test_nesting_and_enums,
     test_progress_signal,

@@ -84,7 +84,7 @@ test_timeout_fires (void)
   g_assert_nonnull (strstr (error->message, "Download"));
   g_assert_nonnull (strstr (error->message, "0.25"));
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   final_error = cancel_scope_dup_error (scope);
   g_assert_error (final_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
@@ -117,7 +117,7 @@ test_absolute_deadline_fires (void)
   assert_fired_on_time (scope, deadline);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_TIMEOUT);
   g_assert_nonnull (cancel_scope_get_message (scope));
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
 
   /* A deadline in the past fires at once. */
@@ -127,7 +127,7 @@ test_absolute_deadline_fires (void)
   latch_wait (&past_latch);
   g_assert_cmpint (cancel_scope_get_reason (past), ==, CANCEL_REASON_TIMEOUT);
   g_assert_cmpint (cancel_scope_get_remaining (past), ==, 0);
-  cancel_scope_end (past, NULL);
+  cancel_scope_end (past);
   g_assert_cmpint (cancel_scope_get_status (past), ==, CANCEL_STATUS_TIMED_OUT);
 
   latch_clear (&latch);
@@ -161,7 +161,7 @@ test_earliest_own_deadline_wins (void)
 
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers + 1);
   cancel_scope_begin (scope);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
 }
@@ -210,9 +210,9 @@ test_earliest_of_ancestors (void)
   g_assert_cmpint (cancel_scope_get_reason (grandchild), ==, CANCEL_REASON_PARENT);
   g_assert_cmpint (cancel_scope_get_origin_reason (grandchild), ==, CANCEL_REASON_TIMEOUT);
 
-  cancel_scope_end (grandchild, NULL);
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (grandchild);
+  cancel_scope_end (child);
+  cancel_scope_end (parent);
   g_assert_cmpint (cancel_scope_get_status (parent), ==, CANCEL_STATUS_TIMED_OUT);
   g_assert_cmpint (cancel_scope_get_status (child), ==, CANCEL_STATUS_CANCELLED);
   g_assert_cmpint (cancel_scope_get_status (grandchild), ==, CANCEL_STATUS_CANCELLED);
@@ -239,8 +239,8 @@ test_child_timeout_leaves_parent (void)
   latch_wait (&latch);
   g_assert_cmpint (cancel_scope_get_reason (child), ==, CANCEL_REASON_TIMEOUT);
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (parent)));
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (child);
+  cancel_scope_end (parent);
   g_assert_cmpint (cancel_scope_get_status (child), ==, CANCEL_STATUS_TIMED_OUT);
   g_assert_cmpint (cancel_scope_get_status (parent), ==, CANCEL_STATUS_COMPLETED);
   latch_clear (&latch);
@@ -251,7 +251,7 @@ static void
 test_shield_ignores_ancestor_deadline (void)
 {
   g_autoptr(CancelScope) parent = new_private_scope (NULL, "Parent");
-  g_autoptr(CancelScope) shielded = cancel_scope_new_shielded (parent, "Cleanup");
+  g_autoptr(CancelScope) shielded = cancel_scope_new_full (parent, "Cleanup", CANCEL_SCOPE_FLAGS_SHIELDED);
   g_autoptr(CancelScope) inner = NULL;
   g_autoptr(GError) error = NULL;
   Latch latch;
@@ -273,8 +273,8 @@ test_shield_ignores_ancestor_deadline (void)
   latch_wait (&latch);
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (shielded)));
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (inner)));
-  cancel_scope_end (shielded, NULL);
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (shielded);
+  cancel_scope_end (parent);
   g_assert_cmpint (cancel_scope_get_status (shielded), ==, CANCEL_STATUS_COMPLETED);
   latch_clear (&latch);
 }
@@ -295,7 +295,7 @@ test_fires_while_blocked_in_pthread_wait (void)
   latch_wait (&latch);
   g_assert_true (latch.setter != g_thread_self ());
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_TIMEOUT);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   latch_clear (&latch);
 }
@@ -342,7 +342,7 @@ test_fires_while_blocked_in_g_cond_wait (void)
   g_mutex_unlock (&latch.mutex);
 
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_TIMEOUT);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_mutex_clear (&latch.mutex);
   g_cond_clear (&latch.cond);
 }
@@ -368,7 +368,7 @@ test_fires_while_polling_in_sleep_loop (void)
     }
   assert_fired_on_time (scope, deadline);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_TIMEOUT);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
 }
 
@@ -392,7 +392,7 @@ blocked_creator_thread (gpointer data)
   g_assert_true (cancel_scope_set_timeout (scope, 0.1, &error));
   latch_wait (&result->latch);
   result->reason = cancel_scope_get_reason (scope);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   result->status = cancel_scope_get_status (scope);
   return NULL;
 }
@@ -430,7 +430,7 @@ test_fires_before_begin (void)
   cancel_scope_begin (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_RUNNING);
   g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (scope)));
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_TIMEOUT);
   latch_clear (&latch);
@@ -501,7 +501,7 @@ test_invalid_timeouts_rejected (void)
   g_assert_cmpint (cancel_scope_get_own_deadline (armed), ==, armed_deadline);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
 
-  cancel_scope_end (armed, NULL);
+  cancel_scope_end (armed);
   g_assert_cmpint (cancel_scope_get_status (armed), ==, CANCEL_STATUS_COMPLETED);
 }
 
@@ -526,7 +526,7 @@ test_huge_absolute_deadline (void)
       g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
     }
   cancel_scope_begin (scope);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
 }
 
@@ -543,7 +543,7 @@ test_invalid_state (void)
   Latch latch;
 
   cancel_scope_begin (ended);
-  cancel_scope_end (ended, NULL);
+  cancel_scope_end (ended);
   g_assert_false (cancel_scope_set_timeout (ended, 1, &error));
   g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
   g_clear_error (&error);
@@ -584,7 +584,7 @@ test_cancelled_scope_arms_nothing (void)
   g_assert_no_error (error);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_MANUAL);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -601,7 +601,7 @@ test_end_and_cancel_disarm (void)
   g_assert_true (cancel_scope_set_timeout (cancelled, 100, &error));
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers + 2);
   cancel_scope_begin (ended);
-  cancel_scope_end (ended, NULL);
+  cancel_scope_end (ended);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers + 1);
   cancel_scope_cancel (cancelled, CANCEL_REASON_MANUAL, NULL);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
@@ -663,7 +663,7 @@ test_postpone (void)
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (scope)));
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (child)));
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
 }
@@ -686,7 +686,7 @@ test_postponed_fires_later (void)
   latch_wait (&latch);
   assert_fired_on_time (scope, postponed);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_TIMEOUT);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   latch_clear (&latch);
 }
@@ -716,7 +716,7 @@ test_many_timeouts (void)
     {
       WAIT_UNTIL (NULL, g_cancellable_is_cancelled (G_CANCELLABLE (scopes[i])));
       assert_fired_on_time (scopes[i], deadlines[i]);
-      cancel_scope_end (scopes[i], NULL);
+      cancel_scope_end (scopes[i]);
       g_assert_cmpint (cancel_scope_get_status (scopes[i]), ==, CANCEL_STATUS_TIMED_OUT);
     }
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);

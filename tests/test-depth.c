@@ -44,9 +44,9 @@ test_deep_chain (void)
   guint i;
 
   start = g_get_monotonic_time ();
-  scopes[0] = cancel_scope_new_with_parent (NULL, "Root");
+  scopes[0] = cancel_scope_new_full (NULL, "Root", CANCEL_SCOPE_FLAGS_NONE);
   for (i = 1; i < n; i++)
-    scopes[i] = cancel_scope_new_with_parent (scopes[i - 1], NULL);
+    scopes[i] = cancel_scope_new_full (scopes[i - 1], NULL, CANCEL_SCOPE_FLAGS_NONE);
   log_elapsed ("build chain", start);
 
   /* The effective deadline of the deepest scope comes from the root. */
@@ -105,12 +105,12 @@ test_deep_chain_running (void)
   guint i;
 
   start = g_get_monotonic_time ();
-  scopes[0] = cancel_scope_new_with_parent (NULL, "Root");
+  scopes[0] = cancel_scope_new_full (NULL, "Root", CANCEL_SCOPE_FLAGS_NONE);
   cancel_scope_set_registry (scopes[0], NULL);
   cancel_scope_begin (scopes[0]);
   for (i = 1; i < n; i++)
     {
-      scopes[i] = cancel_scope_new_with_parent (scopes[i - 1], NULL);
+      scopes[i] = cancel_scope_new_full (scopes[i - 1], NULL, CANCEL_SCOPE_FLAGS_NONE);
       cancel_scope_set_registry (scopes[i], NULL);
       cancel_scope_begin (scopes[i]);
     }
@@ -127,7 +127,7 @@ test_deep_chain_running (void)
   start = g_get_monotonic_time ();
   for (i = n; i > 0; i--)
     {
-      cancel_scope_end (scopes[i - 1], NULL);
+      cancel_scope_end (scopes[i - 1]);
       if (cancel_scope_get_status (scopes[i - 1]) != CANCEL_STATUS_CANCELLED)
         g_error ("Scope %u of %u did not end cancelled", i - 1, n);
     }
@@ -142,14 +142,14 @@ static void
 test_wide_parent (void)
 {
   guint n = test_size ();
-  CancelScope *parent = cancel_scope_new_with_parent (NULL, "Wide");
+  CancelScope *parent = cancel_scope_new_full (NULL, "Wide", CANCEL_SCOPE_FLAGS_NONE);
   CancelScope **children = g_new (CancelScope *, n);
   gint64 start;
   guint i;
 
   start = g_get_monotonic_time ();
   for (i = 0; i < n; i++)
-    children[i] = cancel_scope_new_with_parent (parent, NULL);
+    children[i] = cancel_scope_new_full (parent, NULL, CANCEL_SCOPE_FLAGS_NONE);
   log_elapsed ("build wide", start);
 
   start = g_get_monotonic_time ();
@@ -184,7 +184,7 @@ static void
 test_wide_children_come_and_go (void)
 {
   guint n = test_size ();
-  CancelScope *parent = cancel_scope_new_with_parent (NULL, "Long-lived");
+  CancelScope *parent = cancel_scope_new_full (NULL, "Long-lived", CANCEL_SCOPE_FLAGS_NONE);
   gint64 start;
   guint i;
 
@@ -193,13 +193,13 @@ test_wide_children_come_and_go (void)
   start = g_get_monotonic_time ();
   for (i = 0; i < n; i++)
     {
-      CancelScope *child = cancel_scope_new_with_parent (parent, NULL);
+      CancelScope *child = cancel_scope_new_full (parent, NULL, CANCEL_SCOPE_FLAGS_NONE);
 
       if (i % 2 == 0)
         {
           cancel_scope_set_registry (child, NULL);
           cancel_scope_begin (child);
-          cancel_scope_end (child, NULL);
+          cancel_scope_end (child);
         }
       g_object_unref (child);
     }
@@ -209,7 +209,7 @@ test_wide_children_come_and_go (void)
     ;
   g_assert_cmpuint (g_list_model_get_n_items (cancel_scope_get_children (parent)), ==, 0);
   g_assert_true (cancel_scope_cancel (parent, CANCEL_REASON_MANUAL, NULL));
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (parent);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (parent);
@@ -237,7 +237,7 @@ run_linked_chain (LinkKind kind)
   guint i;
 
   start = g_get_monotonic_time ();
-  scopes[0] = cancel_scope_new_with_parent (NULL, "Head");
+  scopes[0] = cancel_scope_new_full (NULL, "Head", CANCEL_SCOPE_FLAGS_NONE);
   for (i = 1; i < n; i++)
     {
       g_autoptr(CancelSource) link = cancel_source_new_cancellable (G_CANCELLABLE (scopes[i - 1]), preserve);
@@ -250,7 +250,7 @@ run_linked_chain (LinkKind kind)
         combination = cancel_source_new_all (&link, 1, &error);
       g_assert_no_error (error);
 
-      scopes[i] = cancel_scope_new_with_parent (NULL, NULL);
+      scopes[i] = cancel_scope_new_full (NULL, NULL, CANCEL_SCOPE_FLAGS_NONE);
       g_assert_true (cancel_scope_add_source (scopes[i], combination != NULL ? combination : link, &error));
       g_assert_no_error (error);
     }

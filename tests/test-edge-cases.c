@@ -35,7 +35,7 @@ test_cancel_after_end (void)
       CancelStatus status = fail[i] ? CANCEL_STATUS_FAILED : CANCEL_STATUS_COMPLETED;
 
       cancel_scope_begin (scope);
-      cancel_scope_end (scope, fail[i] ? failure : NULL);
+      fail[i] ? cancel_scope_fail (scope, failure) : cancel_scope_end (scope);
       drain (NULL);
       g_signal_connect (scope, "notify::reason", G_CALLBACK (count_notify_cb), &n_reason);
       g_signal_connect (scope, "notify::message", G_CALLBACK (count_notify_cb), &n_message);
@@ -100,7 +100,7 @@ test_reset (void)
   g_assert_cmpint (cancel_scope_get_reason (child), ==, CANCEL_REASON_PARENT);
   g_assert_cmpint (cancel_scope_get_origin_reason (child), ==, CANCEL_REASON_ERROR);
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Again");
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_ERROR);
   drain (NULL);
@@ -117,7 +117,7 @@ test_reset_then_end (void)
   g_assert_true (cancel_scope_set_timeout (scope, 0.001, &error));
   WAIT_UNTIL (NULL, g_cancellable_is_cancelled (G_CANCELLABLE (scope)));
   g_cancellable_reset (G_CANCELLABLE (scope));
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_NONE);
   g_assert_null (cancel_scope_dup_error (scope));
@@ -182,13 +182,13 @@ test_dropped_context (void)
 
       g_main_context_push_thread_default (context);
       registry = cancel_registry_new ();
-      scope = cancel_scope_new_with_parent (NULL, "On a dropped context");
+      scope = cancel_scope_new_full (NULL, "On a dropped context", CANCEL_SCOPE_FLAGS_NONE);
       g_assert_true (cancel_scope_get_context (scope) == context);
       cancel_scope_set_registry (scope, registry);
       if (watched)
         g_signal_connect (scope, "finished", G_CALLBACK (quit_cb), &finished);
       cancel_scope_begin (scope);
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_main_context_pop_thread_default (context);
 
       /* Notifications and a publish are queued; nobody will iterate. */
@@ -222,7 +222,7 @@ test_outlives_context (void)
   g_assert_null (cancel_scope_get_context (scope));
   cancel_scope_begin (scope);
   g_assert_true (cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, NULL));
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
   g_assert_cmpuint (n_status, ==, 0);
   g_assert_finalize_object (scope);

@@ -89,8 +89,8 @@ find_record (const char *message_prefix,
 static void
 test_lifecycle_fields (void)
 {
-  g_autoptr(CancelScope) scope = cancel_scope_new_with_parent (NULL, "Export");
-  g_autoptr(CancelScope) child = cancel_scope_new_with_parent (scope, "Page 1");
+  g_autoptr(CancelScope) scope = cancel_scope_new_full (NULL, "Export", CANCEL_SCOPE_FLAGS_NONE);
+  g_autoptr(CancelScope) child = cancel_scope_new_full (scope, "Page 1", CANCEL_SCOPE_FLAGS_NONE);
   Record *record;
 
   cancel_scope_set_registry (scope, NULL);
@@ -98,8 +98,8 @@ test_lifecycle_fields (void)
   cancel_scope_begin (scope);
   cancel_scope_begin (child);
   cancel_scope_cancel (scope, CANCEL_REASON_SIGNAL, "Received SIGINT");
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (child);
+  cancel_scope_end (scope);
 
   record = find_record ("Started", cancel_scope_get_id (scope));
   g_assert_nonnull (record);
@@ -124,7 +124,7 @@ test_lifecycle_fields (void)
 static void
 test_third_party_cancel_logged (void)
 {
-  g_autoptr(CancelScope) scope = cancel_scope_new_with_parent (NULL, "Plain");
+  g_autoptr(CancelScope) scope = cancel_scope_new_full (NULL, "Plain", CANCEL_SCOPE_FLAGS_NONE);
   Record *record;
 
   g_cancellable_cancel (G_CANCELLABLE (scope));

@@ -113,7 +113,7 @@ ender_thread (gpointer data)
        * after it hands the scope to the registry. */
       while (cancel_scope_get_status (scope) == CANCEL_STATUS_PENDING)
         ;
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       pthread_barrier_wait (&shared->barrier);
     }
 
@@ -140,7 +140,7 @@ test_begin_end_registry (void)
 
   for (guint i = 0; i < shared.n_rounds; i++)
     {
-      CancelScope *scope = cancel_scope_new_with_parent (NULL, "Raced");
+      CancelScope *scope = cancel_scope_new_full (NULL, "Raced", CANCEL_SCOPE_FLAGS_NONE);
 
       cancel_scope_set_registry (scope, registry);
       shared.scope = scope;
@@ -368,8 +368,8 @@ test_set_parent_vs_begin (void)
       cancel_scope_cancel (b, CANCEL_REASON_MANUAL, NULL);
       g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (shared.a)) == (parent == b));
 
-      cancel_scope_end (shared.a, NULL);
-      cancel_scope_end (b, NULL);
+      cancel_scope_end (shared.a);
+      cancel_scope_end (b);
       g_clear_object (&shared.a);
       g_object_unref (b);
     }
@@ -402,11 +402,11 @@ history_thread (gpointer data)
   pthread_barrier_wait (&shared->barrier);
   for (guint i = 0; i < shared->n_rounds; i++)
     {
-      CancelScope *scope = cancel_scope_new_with_parent (NULL, "Worker");
+      CancelScope *scope = cancel_scope_new_full (NULL, "Worker", CANCEL_SCOPE_FLAGS_NONE);
 
       cancel_scope_set_registry (scope, shared->registry);
       cancel_scope_begin (scope);
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_object_unref (scope);
       /* Let the registry's thread publish the history first: only then
        * has a change here something to emit. */
@@ -502,7 +502,7 @@ begin_end_thread (gpointer data)
   CancelScope *scope = data;
 
   cancel_scope_begin (scope);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   return NULL;
 }
 
@@ -584,14 +584,14 @@ test_dup_registry_vs_end (void)
     {
       CancelRegistry *registry = cancel_registry_new ();
 
-      shared.a = cancel_scope_new_with_parent (NULL, "Owned registry");
+      shared.a = cancel_scope_new_full (NULL, "Owned registry", CANCEL_SCOPE_FLAGS_NONE);
       cancel_scope_set_registry (shared.a, registry);
       cancel_scope_begin (shared.a);
       cancel_registry_set_history_limit (registry, 0);
       /* From here the scope holds the only reference on the registry. */
       g_object_unref (registry);
       pthread_barrier_wait (&shared.barrier);
-      cancel_scope_end (shared.a, NULL);
+      cancel_scope_end (shared.a);
       pthread_barrier_wait (&shared.barrier);
       g_clear_object (&shared.a);
       drain (NULL);

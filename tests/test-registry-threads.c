@@ -184,7 +184,7 @@ feed_thread (gpointer user_data)
       n_ops++;
       if (begin)
         {
-          CancelScope *scope = cancel_scope_new_with_parent (NULL, (n_begun % 2) ? "Odd" : "Even");
+          CancelScope *scope = cancel_scope_new_full (NULL, (n_begun % 2) ? "Odd" : "Even", CANCEL_SCOPE_FLAGS_NONE);
           g_autoptr(CancelScope) found = NULL;
 
           cancel_scope_set_registry (scope, shared->registry);
@@ -207,7 +207,7 @@ feed_thread (gpointer user_data)
           if (g_rand_int_range (rand, 0, 4) == 0)
             cancel_registry_cancel (shared->registry, cancel_scope_get_id (scope),
                                     CANCEL_REASON_MANUAL, NULL);
-          cancel_scope_end (scope, NULL);
+          cancel_scope_end (scope);
           g_ptr_array_add (data->keep, scope);
         }
 
@@ -324,7 +324,7 @@ cancel_all_thread (gpointer user_data)
 
   for (i = 0; i < SCOPES_PER_THREAD; i++)
     {
-      scopes[i] = cancel_scope_new_with_parent (NULL, "Worker");
+      scopes[i] = cancel_scope_new_full (NULL, "Worker", CANCEL_SCOPE_FLAGS_NONE);
       cancel_scope_set_registry (scopes[i], data->registry);
       cancel_scope_begin (scopes[i]);
     }
@@ -339,7 +339,7 @@ cancel_all_thread (gpointer user_data)
   for (i = 0; i < SCOPES_PER_THREAD; i++)
     {
       g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (scopes[i])));
-      cancel_scope_end (scopes[i], NULL);
+      cancel_scope_end (scopes[i]);
       g_assert_cmpint (cancel_scope_get_status (scopes[i]), ==, CANCEL_STATUS_CANCELLED);
       g_object_unref (scopes[i]);
     }

@@ -139,7 +139,7 @@ scope_new_in (CancelRegistry *registry,
               CancelScope    *parent,
               const char     *name)
 {
-  CancelScope *scope = cancel_scope_new_with_parent (parent, name);
+  CancelScope *scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_NONE);
 
   cancel_scope_set_registry (scope, registry);
   return scope;
@@ -227,7 +227,7 @@ test_track_on_begin (void)
   g_assert_null (g_list_model_get_item (live, 1));
   g_assert_cmpuint (g_list_model_get_n_items (cancel_registry_get_history (registry)), ==, 0);
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   registry_release (registry);
 }
 
@@ -237,8 +237,8 @@ static void
 test_opt_out (void)
 {
   CancelRegistry *registry = cancel_registry_get_default ();
-  g_autoptr(CancelScope) tracked = cancel_scope_new_with_parent (NULL, "Tracked");
-  g_autoptr(CancelScope) untracked = cancel_scope_new_with_parent (NULL, "Untracked");
+  g_autoptr(CancelScope) tracked = cancel_scope_new_full (NULL, "Tracked", CANCEL_SCOPE_FLAGS_NONE);
+  g_autoptr(CancelScope) untracked = cancel_scope_new_full (NULL, "Untracked", CANCEL_SCOPE_FLAGS_NONE);
   g_autoptr(CancelScope) found = NULL;
   g_autoptr(GPtrArray) by_name = NULL;
 
@@ -252,8 +252,8 @@ test_opt_out (void)
   g_assert_true (found == tracked);
   g_assert_null (cancel_registry_lookup (registry, cancel_scope_get_id (untracked)));
 
-  cancel_scope_end (untracked, NULL);
-  cancel_scope_end (tracked, NULL);
+  cancel_scope_end (untracked);
+  cancel_scope_end (tracked);
   drain (g_main_context_default ());
 
   g_assert_null (cancel_registry_lookup (registry, cancel_scope_get_id (untracked)));
@@ -281,7 +281,7 @@ test_end_enters_history (void)
   shadow_init (&live_shadow, live, context);
   shadow_init (&history_shadow, history, context);
 
-  cancel_scope_end (first, NULL);
+  cancel_scope_end (first);
   g_assert_cmpint (cancel_scope_get_status (first), ==, CANCEL_STATUS_COMPLETED);
 
   /* Still found, now as a finished scope. */
@@ -297,7 +297,7 @@ test_end_enters_history (void)
   g_assert_cmpuint (history_shadow.n_emissions, ==, 1);
   ASSERT_LAST_EMISSION (&history_shadow, 0, 0, 1);
 
-  cancel_scope_end (second, NULL);
+  cancel_scope_end (second);
   drain (context);
   g_assert_cmpuint (g_list_model_get_n_items (live), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 2);
@@ -336,21 +336,21 @@ test_emission_span (void)
   ASSERT_LAST_EMISSION (&live_shadow, 10, 0, 1);
 
   /* Removals only: from the first to the last removed. */
-  cancel_scope_end (g_ptr_array_index (scopes, 6), NULL);
-  cancel_scope_end (g_ptr_array_index (scopes, 3), NULL);
+  cancel_scope_end (g_ptr_array_index (scopes, 6));
+  cancel_scope_end (g_ptr_array_index (scopes, 3));
   drain (context);
   g_assert_cmpuint (live_shadow.n_emissions, ==, 3);
   ASSERT_LAST_EMISSION (&live_shadow, 3, 4, 2);
   ASSERT_LAST_EMISSION (&history_shadow, 0, 0, 2);
 
-  cancel_scope_end (g_ptr_array_index (scopes, 0), NULL);
+  cancel_scope_end (g_ptr_array_index (scopes, 0));
   drain (context);
   ASSERT_LAST_EMISSION (&live_shadow, 0, 1, 0);
   ASSERT_LAST_EMISSION (&history_shadow, 2, 0, 1);
 
   /* Removal and addition: to the end. Eviction from a full history: the
    * whole history, in one emission. */
-  cancel_scope_end (g_ptr_array_index (scopes, 8), NULL);
+  cancel_scope_end (g_ptr_array_index (scopes, 8));
   g_ptr_array_add (scopes, begin_in (registry, "Span"));
   drain (context);
   g_assert_cmpuint (live_shadow.n_emissions, ==, 5);
@@ -361,7 +361,7 @@ test_emission_span (void)
 
   for (i = 0; i < scopes->len; i++)
     if (cancel_scope_get_status (g_ptr_array_index (scopes, i)) == CANCEL_STATUS_RUNNING)
-      cancel_scope_end (g_ptr_array_index (scopes, i), NULL);
+      cancel_scope_end (g_ptr_array_index (scopes, i));
   drain (context);
   ASSERT_LAST_EMISSION (&live_shadow, 0, 8, 0);
 
@@ -384,7 +384,7 @@ test_same_batch (void)
   shadow_init (&live_shadow, G_LIST_MODEL (registry), context);
   shadow_init (&history_shadow, history, context);
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   drain (context);
 
   g_assert_cmpuint (live_shadow.n_emissions, ==, 0);
@@ -417,7 +417,7 @@ test_history_bound (void)
   for (i = 0; i < G_N_ELEMENTS (scopes); i++)
     {
       scopes[i] = begin_in (registry, "Bounded");
-      cancel_scope_end (scopes[i], NULL);
+      cancel_scope_end (scopes[i]);
       if (i < 4)
         drain (context);
     }
@@ -468,7 +468,7 @@ test_limit_change (void)
   for (i = 0; i < G_N_ELEMENTS (scopes); i++)
     {
       scopes[i] = begin_in (registry, "Limited");
-      cancel_scope_end (scopes[i], NULL);
+      cancel_scope_end (scopes[i]);
     }
   drain (context);
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 5);
@@ -501,7 +501,7 @@ test_limit_change (void)
     {
       g_clear_object (&scopes[i]);
       scopes[i] = begin_in (registry, "Limited");
-      cancel_scope_end (scopes[i], NULL);
+      cancel_scope_end (scopes[i]);
     }
   drain (context);
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 4);
@@ -513,7 +513,7 @@ test_limit_change (void)
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 0);
   g_clear_object (&scopes[0]);
   scopes[0] = begin_in (registry, "Limited");
-  cancel_scope_end (scopes[0], NULL);
+  cancel_scope_end (scopes[0]);
   drain (context);
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 0);
   g_assert_null (cancel_registry_lookup (registry, cancel_scope_get_id (scopes[0])));
@@ -538,14 +538,14 @@ test_clear_history (void)
   g_autoptr(CancelScope) found = NULL;
   Shadow shadow;
 
-  cancel_scope_end (done, NULL);
+  cancel_scope_end (done);
   drain (context);
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 1);
   shadow_init (&shadow, history, context);
 
   /* One more ended but not published yet: cleared as well. */
   pending = begin_in (registry, "Unpublished");
-  cancel_scope_end (pending, NULL);
+  cancel_scope_end (pending);
 
   cancel_registry_clear_history (registry);
   g_assert_cmpuint (g_list_model_get_n_items (history), ==, 0);
@@ -570,7 +570,7 @@ test_clear_history (void)
   g_assert_cmpuint (shadow.n_emissions, ==, 1);
 
   shadow_clear (&shadow);
-  cancel_scope_end (running, NULL);
+  cancel_scope_end (running);
   registry_release (registry);
 }
 
@@ -591,14 +591,14 @@ test_memory_bounded (void)
   cancel_registry_set_history_limit (registry, 10);
 
   first = begin_in (registry, "First");
-  cancel_scope_end (first, NULL);
+  cancel_scope_end (first);
 
   /* No iteration at all: nothing must pile up for the context. */
   for (i = 1; i < 50000; i++)
     {
       CancelScope *scope = begin_in (registry, "Lifecycle");
 
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_object_unref (scope);
     }
   g_assert_null (cancel_registry_lookup (registry, cancel_scope_get_id (first)));
@@ -609,7 +609,7 @@ test_memory_bounded (void)
     {
       CancelScope *scope = begin_in (registry, "Lifecycle");
 
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       if (i == 50000 - 1)
         last = g_object_ref (scope);
       g_object_unref (scope);
@@ -668,12 +668,12 @@ test_batching (void)
   /* Every other one ends, and 1,000 more begin and end, in one batch. */
   live_shadow.n_emissions = 0;
   for (i = 0; i < 5000; i += 2)
-    cancel_scope_end (g_ptr_array_index (scopes, i), NULL);
+    cancel_scope_end (g_ptr_array_index (scopes, i));
   for (i = 0; i < 1000; i++)
     {
       g_autoptr(CancelScope) scope = begin_in (registry, "Brief");
 
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
     }
   drain (context);
   g_assert_cmpuint (live_shadow.n_emissions, <=, 2);
@@ -687,7 +687,7 @@ test_batching (void)
   /* The rest end while new ones begin: removals and additions in one span. */
   live_shadow.n_emissions = 0;
   for (i = 1; i < 5000; i += 2)
-    cancel_scope_end (g_ptr_array_index (scopes, i), NULL);
+    cancel_scope_end (g_ptr_array_index (scopes, i));
   for (i = 0; i < 10; i++)
     g_ptr_array_add (scopes, begin_in (registry, "Late"));
   drain (context);
@@ -695,7 +695,7 @@ test_batching (void)
   g_assert_cmpuint (g_list_model_get_n_items (live), ==, 10);
 
   for (i = 5000; i < scopes->len; i++)
-    cancel_scope_end (g_ptr_array_index (scopes, i), NULL);
+    cancel_scope_end (g_ptr_array_index (scopes, i));
   drain (context);
   g_assert_cmpuint (g_list_model_get_n_items (live), ==, 0);
 
@@ -711,13 +711,13 @@ test_lookup (void)
   g_autoptr(CancelRegistry) registry = cancel_registry_new ();
   g_autoptr(CancelScope) live = begin_in (registry, "Live");
   g_autoptr(CancelScope) done = begin_in (registry, "Done");
-  g_autoptr(CancelScope) other = cancel_scope_new_with_parent (NULL, "Elsewhere");
+  g_autoptr(CancelScope) other = cancel_scope_new_full (NULL, "Elsewhere", CANCEL_SCOPE_FLAGS_NONE);
   g_autoptr(CancelScope) found_live = NULL;
   g_autoptr(CancelScope) found_done = NULL;
 
   cancel_scope_set_registry (other, NULL);
   cancel_scope_begin (other);
-  cancel_scope_end (done, NULL);
+  cancel_scope_end (done);
 
   found_live = cancel_registry_lookup (registry, cancel_scope_get_id (live));
   found_done = cancel_registry_lookup (registry, cancel_scope_get_id (done));
@@ -727,8 +727,8 @@ test_lookup (void)
   g_assert_null (cancel_registry_lookup (registry, 0));
   g_assert_null (cancel_registry_lookup (registry, G_MAXUINT64));
 
-  cancel_scope_end (other, NULL);
-  cancel_scope_end (live, NULL);
+  cancel_scope_end (other);
+  cancel_scope_end (live);
   registry_release (registry);
 }
 
@@ -751,8 +751,8 @@ test_find (void)
 
   cancel_scope_begin (child_a);
   cancel_scope_begin (child_b);
-  cancel_scope_end (child_a, NULL);
-  cancel_scope_end (failed, error);
+  cancel_scope_end (child_a);
+  cancel_scope_fail (failed, error);
   cancel_scope_set_shielded (upload, TRUE);
 
   /* By name: case-insensitive substring; finished scopes too; scopes that
@@ -830,11 +830,11 @@ test_find (void)
   g_assert_cmpuint (found->len, ==, 0);
   g_clear_pointer (&found, g_ptr_array_unref);
 
-  cancel_scope_end (child_b, NULL);
-  cancel_scope_end (parent, NULL);
-  cancel_scope_end (upload, NULL);
-  cancel_scope_end (unnamed, NULL);
-  cancel_scope_end (summer, NULL);
+  cancel_scope_end (child_b);
+  cancel_scope_end (parent);
+  cancel_scope_end (upload);
+  cancel_scope_end (unnamed);
+  cancel_scope_end (summer);
   registry_release (registry);
 }
 
@@ -845,12 +845,12 @@ test_cancel_by_id (void)
   g_autoptr(CancelRegistry) registry = cancel_registry_new ();
   g_autoptr(CancelScope) scope = begin_in (registry, "Victim");
   g_autoptr(CancelScope) done = begin_in (registry, "Done");
-  g_autoptr(CancelScope) other = cancel_scope_new_with_parent (NULL, "Elsewhere");
+  g_autoptr(CancelScope) other = cancel_scope_new_full (NULL, "Elsewhere", CANCEL_SCOPE_FLAGS_NONE);
   guint64 id = cancel_scope_get_id (scope);
 
   cancel_scope_set_registry (other, NULL);
   cancel_scope_begin (other);
-  cancel_scope_end (done, NULL);
+  cancel_scope_end (done);
 
   g_assert_false (cancel_registry_cancel (registry, 0, CANCEL_REASON_MANUAL, NULL));
   g_assert_false (cancel_registry_cancel (registry, G_MAXUINT64, CANCEL_REASON_MANUAL, NULL));
@@ -873,11 +873,11 @@ test_cancel_by_id (void)
   g_assert_false (cancel_registry_cancel (registry, id, CANCEL_REASON_MANUAL, "Again"));
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_CONDITION);
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
   g_assert_false (cancel_registry_cancel (registry, id, CANCEL_REASON_MANUAL, NULL));
 
-  cancel_scope_end (other, NULL);
+  cancel_scope_end (other);
   registry_release (registry);
 }
 
@@ -891,12 +891,12 @@ test_cancel_all (void)
   g_autoptr(CancelScope) root = begin_in (registry, "Root");
   g_autoptr(CancelScope) already = begin_in (registry, "Already cancelled");
   g_autoptr(CancelScope) done = begin_in (registry, "Done");
-  g_autoptr(CancelScope) other = cancel_scope_new_with_parent (NULL, "Elsewhere");
+  g_autoptr(CancelScope) other = cancel_scope_new_full (NULL, "Elsewhere", CANCEL_SCOPE_FLAGS_NONE);
 
   cancel_scope_begin (child);
   cancel_scope_set_registry (other, NULL);
   cancel_scope_begin (other);
-  cancel_scope_end (done, NULL);
+  cancel_scope_end (done);
   g_assert_true (cancel_scope_cancel (already, CANCEL_REASON_TIMEOUT, NULL));
 
   g_assert_cmpuint (cancel_registry_cancel_all (registry, CANCEL_REASON_SIGNAL, "Quitting"), ==, 3);
@@ -913,11 +913,11 @@ test_cancel_all (void)
 
   g_assert_cmpuint (cancel_registry_cancel_all (registry, CANCEL_REASON_MANUAL, NULL), ==, 0);
 
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (parent, NULL);
-  cancel_scope_end (root, NULL);
-  cancel_scope_end (already, NULL);
-  cancel_scope_end (other, NULL);
+  cancel_scope_end (child);
+  cancel_scope_end (parent);
+  cancel_scope_end (root);
+  cancel_scope_end (already);
+  cancel_scope_end (other);
   g_assert_cmpuint (cancel_registry_cancel_all (registry, CANCEL_REASON_MANUAL, NULL), ==, 0);
   registry_release (registry);
 }
@@ -935,7 +935,7 @@ test_cancel_all_with_status (void)
   cancel_scope_set_shielded (shielded, TRUE);
   cancel_scope_begin (shielded);
   g_assert_cmpint (cancel_scope_get_status (shielded), ==, CANCEL_STATUS_SHIELDED);
-  cancel_scope_end (done, NULL);
+  cancel_scope_end (done);
 
   /* Finished scopes are never cancelled. */
   g_assert_cmpuint (cancel_registry_cancel_all_with_status (registry, CANCEL_STATUS_COMPLETED,
@@ -956,9 +956,9 @@ test_cancel_all_with_status (void)
   g_assert_cmpuint (cancel_registry_cancel_all_with_status (registry, CANCEL_STATUS_RUNNING,
                                                             CANCEL_REASON_MANUAL, NULL), ==, 0);
 
-  cancel_scope_end (running_a, NULL);
-  cancel_scope_end (running_b, NULL);
-  cancel_scope_end (shielded, NULL);
+  cancel_scope_end (running_a);
+  cancel_scope_end (running_b);
+  cancel_scope_end (shielded);
   registry_release (registry);
 }
 
@@ -995,14 +995,14 @@ test_stats (void)
   /* The expected values come from the scopes' own times; the pauses only
    * make the durations non-zero, nothing waits for them. */
   let_time_pass (2000);
-  cancel_scope_end (completed, NULL);
-  cancel_scope_end (failed, error);
+  cancel_scope_end (completed);
+  cancel_scope_fail (failed, error);
   g_assert_true (cancel_scope_cancel (cancelled, CANCEL_REASON_MANUAL, NULL));
   g_assert_true (cancel_scope_cancel (timed_out, CANCEL_REASON_TIMEOUT, NULL));
   let_time_pass (1000);
-  cancel_scope_end (timed_out, NULL);
+  cancel_scope_end (timed_out);
   let_time_pass (1000);
-  cancel_scope_end (cancelled, NULL);
+  cancel_scope_end (cancelled);
 
   g_assert_cmpint (cancel_scope_get_status (failed), ==, CANCEL_STATUS_FAILED);
   g_assert_cmpint (cancel_scope_get_status (cancelled), ==, CANCEL_STATUS_CANCELLED);
@@ -1061,8 +1061,8 @@ test_stats (void)
   g_boxed_free (CANCEL_TYPE_REGISTRY_STATS, boxed);
   cancel_registry_stats_free (NULL);
 
-  cancel_scope_end (running, NULL);
-  cancel_scope_end (shielded, NULL);
+  cancel_scope_end (running);
+  cancel_scope_end (shielded);
   registry_release (registry);
 }
 
@@ -1079,7 +1079,7 @@ test_default_registry (void)
 {
   CancelRegistry *registry = cancel_registry_get_default ();
   GListModel *live = G_LIST_MODEL (registry);
-  g_autoptr(CancelScope) scope = cancel_scope_new_with_parent (NULL, "Default");
+  g_autoptr(CancelScope) scope = cancel_scope_new_full (NULL, "Default", CANCEL_SCOPE_FLAGS_NONE);
   g_autoptr(CancelScope) found = NULL;
   GThread *threads[4];
   Shadow shadow;
@@ -1105,7 +1105,7 @@ test_default_registry (void)
   ITERATE_UNTIL (g_main_context_default (), shadow.n_emissions > 0);
   g_assert_true (g_ptr_array_find (shadow.items, scope, NULL));
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   drain (g_main_context_default ());
   g_assert_false (g_ptr_array_find (shadow.items, scope, NULL));
 
@@ -1139,7 +1139,7 @@ test_context (void)
   ITERATE_UNTIL (context, shadow.n_emissions == 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 1);
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   drain (context);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 0);
 
@@ -1155,11 +1155,11 @@ test_finalize (void)
   CancelScope *live = begin_in (registry, "Live");
   CancelScope *done = begin_in (registry, "Done");
 
-  cancel_scope_end (done, NULL);
+  cancel_scope_end (done);
   drain (cancel_registry_get_context (registry));
   g_assert_cmpuint (g_list_model_get_n_items (cancel_registry_get_history (registry)), ==, 1);
 
-  cancel_scope_end (live, NULL);
+  cancel_scope_end (live);
   registry_release (registry);
 
   g_assert_finalize_object (live);
@@ -1183,7 +1183,7 @@ test_critical (gconstpointer data)
 
   if (g_test_subprocess ())
     {
-      g_autoptr(CancelScope) scope = cancel_scope_new_with_parent (NULL, "Not a registry");
+      g_autoptr(CancelScope) scope = cancel_scope_new_full (NULL, "Not a registry", CANCEL_SCOPE_FLAGS_NONE);
       g_autoptr(CancelRegistry) registry = cancel_registry_new ();
 
       if (g_str_equal (which, "lookup-null"))

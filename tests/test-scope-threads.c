@@ -135,7 +135,7 @@ test_cancel_race_one_winner (void)
 
       if (round % 2 == 1)
         {
-          cancel_scope_end (scope, NULL);
+          cancel_scope_end (scope);
           g_assert_cmpint (cancel_scope_get_status (scope), ==,
                            expected_reason == CANCEL_REASON_TIMEOUT ? CANCEL_STATUS_TIMED_OUT
                                                                     : CANCEL_STATUS_CANCELLED);
@@ -195,8 +195,8 @@ test_cancelled_in_cancelling_thread (void)
   g_assert_true (data.handler_thread == data.cancelling_thread);
   /* The cascade runs in the cancelling thread too. */
   g_assert_true (child_data.handler_thread == data.cancelling_thread);
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (child);
+  cancel_scope_end (parent);
 }
 
 /* ------------------------------------------------------------------ */
@@ -304,7 +304,7 @@ test_signals_on_owner_thread (void)
   cancel_scope_begin (owner.scope);
   cancel_scope_report_progress (owner.scope, 0.5, "Half");
   cancel_scope_cancel (owner.scope, CANCEL_REASON_SIGNAL, "Interrupted");
-  cancel_scope_end (owner.scope, NULL);
+  cancel_scope_end (owner.scope);
   /* Nothing is emitted here, on the global default context. */
   drain (NULL);
 
@@ -442,7 +442,7 @@ test_cancel_vs_end_race (void)
       cancel_scope_begin (scope);
       thread = g_thread_new ("cancel", cancel_racing_end_thread, &racer);
       pthread_barrier_wait (&barrier);
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_thread_join (thread);
 
       if (racer.won)
@@ -535,16 +535,13 @@ report_all (CancelScope *scope)
   cancel_scope_report_progress (scope, 1.0, "Done");
 }
 
-/* Under cancel_task_run_in_thread(): the task's outcome ends the scope. */
+/* Under cancel_scope_run_in_thread_async(): returning ends the scope. */
 static void
-scoped_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+scoped_worker (CancelScope *scope,
+               gpointer     data)
 {
   handoff ();
-  report_all (CANCEL_SCOPE (cancellable));
-  g_task_return_boolean (task, TRUE);
+  report_all (scope);
 }
 
 /* A plain GTask whose worker runs the whole lifecycle of its scope. */
@@ -559,7 +556,7 @@ lifecycle_worker (GTask        *task,
   handoff ();
   cancel_scope_begin (record->scope);
   report_all (record->scope);
-  cancel_scope_end (record->scope, NULL);
+  cancel_scope_end (record->scope);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -571,7 +568,10 @@ task_done (GObject      *source_object,
   TaskRecord *record = user_data;
 
   record->status_in_callback = cancel_scope_get_status (record->scope);
-  record->callback_ok = g_task_propagate_boolean (G_TASK (result), NULL);
+  if (source_object == G_OBJECT (record->scope))
+    record->callback_ok = cancel_scope_run_in_thread_finish (record->scope, result, NULL);
+  else
+    record->callback_ok = g_task_propagate_boolean (G_TASK (result), NULL);
   record->callback_done = TRUE;
 }
 
@@ -607,10 +607,9 @@ test_progress_and_end_from_task_workers (void)
       g_signal_connect (record->scope, "progress", G_CALLBACK (record_progress), record);
       if (i % 2 == 0)
         {
-          task = cancel_task_new (NULL, record->scope, task_done, record);
-          g_task_set_task_data (task, record, NULL);
           handoff ();
-          cancel_task_run_in_thread (task, scoped_worker);
+          cancel_scope_run_in_thread_async (record->scope, CANCEL_RUN_FLAGS_NONE, scoped_worker,
+                                            record, NULL, task_done, record);
         }
       else
         {
@@ -686,7 +685,7 @@ tree_worker_thread (gpointer data)
           CancelScope *grandchild = new_private_scope (child, "Grandchild");
 
           cancel_scope_begin (grandchild);
-          cancel_scope_end (grandchild, NULL);
+          cancel_scope_end (grandchild);
           g_object_unref (grandchild);
         }
       if (i % 11 == 0)
@@ -697,7 +696,7 @@ tree_worker_thread (gpointer data)
       if (i % 3 == 0)
         worker->own_cancel_won[i] = cancel_scope_cancel (child, CANCEL_REASON_ERROR, "Own");
 
-      cancel_scope_end (child, NULL);
+      cancel_scope_end (child);
       g_atomic_int_inc (worker->made);
     }
   return NULL;
@@ -751,7 +750,7 @@ test_concurrent_tree (void)
   for (t = 0; t <= N_TREE_THREADS; t++)
     g_thread_join (threads[t]);
 
-  cancel_scope_end (root, NULL);
+  cancel_scope_end (root);
   g_assert_cmpint (cancel_scope_get_status (root), ==, CANCEL_STATUS_CANCELLED);
 
   for (t = 0; t < N_TREE_THREADS; t++)

@@ -208,7 +208,7 @@ test_begin_end_times (void)
   g_assert_cmpint (cancel_scope_get_end_time (scope), ==, 0);
 
   before = g_get_monotonic_time ();
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   after = g_get_monotonic_time ();
   g_assert_cmpint (cancel_scope_get_end_time (scope), >=, before);
   g_assert_cmpint (cancel_scope_get_end_time (scope), <=, after);
@@ -222,7 +222,7 @@ test_end_completed (void)
   g_autoptr(CancelScope) scope = new_private_scope (NULL, "Completed");
 
   cancel_scope_begin (scope);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
   g_assert_null (cancel_scope_dup_error (scope));
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_NONE);
@@ -239,7 +239,7 @@ test_end_failed_keeps_error (void)
   g_autoptr(GError) again = NULL;
 
   cancel_scope_begin (scope);
-  cancel_scope_end (scope, error);
+  cancel_scope_fail (scope, error);
   g_clear_error (&error);
 
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_FAILED);
@@ -262,7 +262,7 @@ test_end_uncancelled_with_cancelled_error_fails (void)
   g_autoptr(GError) kept = NULL;
 
   cancel_scope_begin (scope);
-  cancel_scope_end (scope, error);
+  cancel_scope_fail (scope, error);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_FAILED);
   kept = cancel_scope_dup_error (scope);
   g_assert_error (kept, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -289,7 +289,10 @@ test_end_cancelled (void)
       cancel_scope_begin (scope);
       g_assert_true (cancel_scope_cancel (scope, CANCEL_REASON_SIGNAL, "Got SIGTERM"));
       g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_RUNNING);
-      cancel_scope_end (scope, error);
+      if (error != NULL)
+        cancel_scope_fail (scope, error);
+      else
+        cancel_scope_end (scope);
 
       g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
       g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_SIGNAL);
@@ -309,7 +312,7 @@ test_end_timed_out_by_reason (void)
 
   cancel_scope_begin (scope);
   g_assert_true (cancel_scope_cancel (scope, CANCEL_REASON_TIMEOUT, "Took too long"));
-  cancel_scope_end (scope, error);
+  cancel_scope_fail (scope, error);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   kept = cancel_scope_dup_error (scope);
   g_assert_error (kept, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
@@ -326,8 +329,8 @@ test_end_child_of_timed_out_is_cancelled (void)
   cancel_scope_begin (parent);
   cancel_scope_begin (child);
   cancel_scope_cancel (parent, CANCEL_REASON_TIMEOUT, NULL);
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (child);
+  cancel_scope_end (parent);
   g_assert_cmpint (cancel_scope_get_status (child), ==, CANCEL_STATUS_CANCELLED);
   g_assert_cmpint (cancel_scope_get_reason (child), ==, CANCEL_REASON_PARENT);
   g_assert_cmpint (cancel_scope_get_origin_reason (child), ==, CANCEL_REASON_TIMEOUT);
@@ -354,7 +357,7 @@ test_cancelled_before_begin (void)
       g_assert_cmpint (cancel_scope_get_start_time (scope), >, 0);
       g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (scope)));
 
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_assert_cmpint (cancel_scope_get_status (scope), ==,
                        reasons[i] == CANCEL_REASON_TIMEOUT ? CANCEL_STATUS_TIMED_OUT
                                                            : CANCEL_STATUS_CANCELLED);
@@ -370,7 +373,7 @@ test_cancel_after_end (void)
   g_autoptr(CancelScope) scope = new_private_scope (NULL, "Done");
 
   cancel_scope_begin (scope);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_false (cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, "late"));
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_NONE);
@@ -422,10 +425,10 @@ test_end_twice (void)
       Snapshot before;
 
       cancel_scope_begin (scope);
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       before = snapshot (scope);
       criticals_not_fatal ();
-      cancel_scope_end (scope, error);
+      cancel_scope_fail (scope, error);
       assert_snapshot_equal (before, snapshot (scope));
       g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
       g_assert_null (cancel_scope_dup_error (scope));
@@ -452,7 +455,7 @@ test_begin_twice (void)
       assert_snapshot_equal (before, snapshot (scope));
       g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_RUNNING);
       /* The one real lifecycle still works. */
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
       return;
     }
@@ -472,7 +475,7 @@ test_begin_after_end (void)
 
       cancel_scope_begin (scope);
       cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, NULL);
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       before = snapshot (scope);
       criticals_not_fatal ();
       cancel_scope_begin (scope);
@@ -495,12 +498,12 @@ test_end_pending (void)
       Snapshot before = snapshot (scope);
 
       criticals_not_fatal ();
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       assert_snapshot_equal (before, snapshot (scope));
       g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_PENDING);
       /* It can still run normally afterwards. */
       cancel_scope_begin (scope);
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
       return;
     }
@@ -534,7 +537,7 @@ test_signals_once_never_synchronous (void)
   g_assert_cmpfloat (events.last_fraction, ==, 0.5);
   g_assert_cmpstr (events.last_message, ==, "Half");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (events.finished, ==, 0);
   WAIT_UNTIL (NULL, events.finished == 1);
   g_assert_cmpint (events.final_status, ==, CANCEL_STATUS_COMPLETED);
@@ -585,7 +588,10 @@ test_finished_carries_final_status (void)
         default:
           break;
         }
-      cancel_scope_end (scope, error);
+      if (error != NULL)
+        cancel_scope_fail (scope, error);
+      else
+        cancel_scope_end (scope);
       WAIT_UNTIL (NULL, events.finished == 1);
       drain (NULL);
       g_assert_cmpint (events.finished, ==, 1);
@@ -614,7 +620,7 @@ test_signals_on_owner_context (void)
   g_main_context_push_thread_default (other);
   cancel_scope_begin (scope);
   cancel_scope_report_progress (scope, 0.25, NULL);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_main_context_pop_thread_default (other);
 
   drain (other);
@@ -653,7 +659,7 @@ test_first_cancel_wins (void)
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_SIGNAL);
   g_assert_cmpint (cancel_scope_get_origin_reason (scope), ==, CANCEL_REASON_SIGNAL);
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "First");
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -671,7 +677,7 @@ test_plain_cancel_is_manual (void)
   g_assert_nonnull (cancel_scope_get_message (scope));
   g_assert_false (cancel_scope_cancel (scope, CANCEL_REASON_SIGNAL, "Later"));
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_MANUAL);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -712,7 +718,7 @@ test_cancel_time (void)
   /* A losing cancel does not move it. */
   cancel_scope_cancel (scope, CANCEL_REASON_ERROR, NULL);
   g_assert_cmpint (cancel_scope_get_cancel_time (scope), <=, after);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
 }
 
 /* ------------------------------------------------------------------ */
@@ -766,7 +772,7 @@ test_reason_visible_in_cancelled_handler (void)
   g_assert_cmpint (seen_plain.reason, ==, CANCEL_REASON_MANUAL);
   g_assert_nonnull (seen_plain.message);
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_free (seen.message);
   g_free (seen_plain.message);
 }
@@ -835,9 +841,9 @@ test_cascade_to_descendants (void)
   g_assert_nonnull (strstr (cancel_scope_get_message (grandchild), "Download"));
 
   g_assert_cmpint (cancel_scope_get_cancel_time (child), >, 0);
-  cancel_scope_end (grandchild, NULL);
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (root, NULL);
+  cancel_scope_end (grandchild);
+  cancel_scope_end (child);
+  cancel_scope_end (root);
   g_assert_cmpint (cancel_scope_get_status (grandchild), ==, CANCEL_STATUS_CANCELLED);
   g_assert_cmpint (cancel_scope_get_status (child), ==, CANCEL_STATUS_CANCELLED);
   g_assert_cmpint (cancel_scope_get_status (root), ==, CANCEL_STATUS_CANCELLED);
@@ -872,9 +878,9 @@ test_cancel_child_leaves_parent (void)
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (root)));
   g_assert_cmpint (cancel_scope_get_reason (root), ==, CANCEL_REASON_NONE);
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (sibling)));
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (sibling, NULL);
-  cancel_scope_end (root, NULL);
+  cancel_scope_end (child);
+  cancel_scope_end (sibling);
+  cancel_scope_end (root);
   g_assert_cmpint (cancel_scope_get_status (root), ==, CANCEL_STATUS_COMPLETED);
   g_assert_cmpint (cancel_scope_get_status (sibling), ==, CANCEL_STATUS_COMPLETED);
 }
@@ -904,7 +910,7 @@ test_child_of_cancelled_parent_starts_cancelled (void)
   g_assert_cmpint (cancel_scope_get_reason (current_child), ==, CANCEL_REASON_PARENT);
 
   cancel_scope_begin (child);
-  cancel_scope_end (child, NULL);
+  cancel_scope_end (child);
   g_assert_cmpint (cancel_scope_get_status (child), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -917,12 +923,12 @@ test_ended_child_not_cancelled (void)
 
   cancel_scope_begin (root);
   cancel_scope_begin (child);
-  cancel_scope_end (child, NULL);
+  cancel_scope_end (child);
   cancel_scope_cancel (root, CANCEL_REASON_MANUAL, NULL);
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (child)));
   g_assert_cmpint (cancel_scope_get_reason (child), ==, CANCEL_REASON_NONE);
   g_assert_cmpint (cancel_scope_get_status (child), ==, CANCEL_STATUS_COMPLETED);
-  cancel_scope_end (root, NULL);
+  cancel_scope_end (root);
 }
 
 /* ------------------------------------------------------------------ */
@@ -933,7 +939,7 @@ static void
 test_shield (void)
 {
   g_autoptr(CancelScope) root = new_private_scope (NULL, "Job");
-  g_autoptr(CancelScope) shielded = cancel_scope_new_shielded (root, "Cleanup");
+  g_autoptr(CancelScope) shielded = cancel_scope_new_full (root, "Cleanup", CANCEL_SCOPE_FLAGS_SHIELDED);
   g_autoptr(CancelScope) after = new_private_scope (root, "After");
   g_autoptr(CancelScope) parent_of_shielded = NULL;
 
@@ -954,9 +960,9 @@ test_shield (void)
   g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (root)));
   g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (after)));
 
-  cancel_scope_end (shielded, NULL);
+  cancel_scope_end (shielded);
   g_assert_cmpint (cancel_scope_get_status (shielded), ==, CANCEL_STATUS_COMPLETED);
-  cancel_scope_end (root, NULL);
+  cancel_scope_end (root);
   g_assert_cmpint (cancel_scope_get_status (root), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -965,7 +971,7 @@ static void
 test_shield_own_cancel (void)
 {
   g_autoptr(CancelScope) root = new_private_scope (NULL, "Job");
-  g_autoptr(CancelScope) shielded = cancel_scope_new_shielded (root, "Cleanup");
+  g_autoptr(CancelScope) shielded = cancel_scope_new_full (root, "Cleanup", CANCEL_SCOPE_FLAGS_SHIELDED);
 
   cancel_scope_set_registry (shielded, NULL);
   cancel_scope_begin (root);
@@ -973,9 +979,9 @@ test_shield_own_cancel (void)
   g_assert_true (cancel_scope_cancel (shielded, CANCEL_REASON_ERROR, "Cleanup failed"));
   g_assert_cmpint (cancel_scope_get_reason (shielded), ==, CANCEL_REASON_ERROR);
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (root)));
-  cancel_scope_end (shielded, NULL);
+  cancel_scope_end (shielded);
   g_assert_cmpint (cancel_scope_get_status (shielded), ==, CANCEL_STATUS_CANCELLED);
-  cancel_scope_end (root, NULL);
+  cancel_scope_end (root);
   g_assert_cmpint (cancel_scope_get_status (root), ==, CANCEL_STATUS_COMPLETED);
 }
 
@@ -985,7 +991,7 @@ static void
 test_shield_protects_its_children (void)
 {
   g_autoptr(CancelScope) root = new_private_scope (NULL, "Job");
-  g_autoptr(CancelScope) shielded = cancel_scope_new_shielded (root, "Cleanup");
+  g_autoptr(CancelScope) shielded = cancel_scope_new_full (root, "Cleanup", CANCEL_SCOPE_FLAGS_SHIELDED);
   g_autoptr(CancelScope) inner = NULL;
 
   cancel_scope_set_registry (shielded, NULL);
@@ -1011,18 +1017,18 @@ test_shield_variants (void)
   g_autoptr(CancelScope) parent = NULL;
 
   cancel_scope_cancel (root, CANCEL_REASON_MANUAL, NULL);
-  late = cancel_scope_new_shielded (root, "Cleanup");
+  late = cancel_scope_new_full (root, "Cleanup", CANCEL_SCOPE_FLAGS_SHIELDED);
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (late)));
 
   cancel_scope_set_shielded (flagged, TRUE);
   g_assert_true (cancel_scope_get_shielded (flagged));
   cancel_scope_begin (flagged);
   g_assert_cmpint (cancel_scope_get_status (flagged), ==, CANCEL_STATUS_SHIELDED);
-  cancel_scope_end (flagged, NULL);
+  cancel_scope_end (flagged);
   g_assert_cmpint (cancel_scope_get_status (flagged), ==, CANCEL_STATUS_COMPLETED);
 
   cancel_scope_push_current (root);
-  under_current = cancel_scope_new_shielded (NULL, "Shielded under current");
+  under_current = cancel_scope_new_full (cancel_scope_get_current (), "Shielded under current", CANCEL_SCOPE_FLAGS_SHIELDED);
   cancel_scope_pop_current (root);
   parent = cancel_scope_dup_parent (under_current);
   g_assert_true (parent == root);
@@ -1063,7 +1069,7 @@ test_error_codes (void)
       g_assert_true (g_cancellable_set_error_if_cancelled (G_CANCELLABLE (scope), &glib_error));
       g_assert_true (g_error_matches (glib_error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
 
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       final_error = cancel_scope_dup_error (scope);
       g_assert_nonnull (final_error);
       g_assert_true (final_error->domain == error->domain);
@@ -1159,7 +1165,7 @@ test_progress_coalesced_from_thread (void)
   message = cancel_scope_dup_progress_message (scope);
   g_assert_cmpstr (message, ==, "Done");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   WAIT_UNTIL (NULL, events.finished == 1);
   g_assert_finalize_object (scope);
   events_clear (&events);
@@ -1193,7 +1199,7 @@ test_progress_coalesced_same_thread (void)
   g_assert_cmpint (events.progress, ==, 1);
   g_assert_cmpfloat (events.last_fraction, ==, 0.75);
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   drain (NULL);
   g_assert_finalize_object (scope);
   events_clear (&events);
@@ -1218,8 +1224,8 @@ test_child_progress_leaves_parent (void)
   g_assert_cmpfloat (cancel_scope_get_progress (parent), ==, -1.0);
   g_assert_cmpfloat (cancel_scope_get_progress (child), ==, 0.5);
 
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (child);
+  cancel_scope_end (parent);
   drain (NULL);
   g_assert_finalize_object (child);
   g_assert_finalize_object (parent);
@@ -1300,7 +1306,7 @@ test_new_under_current (void)
 
   cancel_scope_push_current (current);
   child = cancel_scope_new ("Implicit child");
-  explicit_root = cancel_scope_new_with_parent (NULL, "Explicit root");
+  explicit_root = cancel_scope_new_full (NULL, "Explicit root", CANCEL_SCOPE_FLAGS_NONE);
   cancel_scope_pop_current (current);
 
   parent = cancel_scope_dup_parent (child);
@@ -1352,7 +1358,7 @@ test_guard_variants (void)
   {
     g_auto(CancelScopeGuard) guard = cancel_scope_enter (ended);
 
-    cancel_scope_end (ended, error);
+    cancel_scope_fail (ended, error);
   }
   g_assert_cmpint (cancel_scope_get_status (ended), ==, CANCEL_STATUS_FAILED);
   g_assert_null (cancel_scope_get_current ());
@@ -1392,7 +1398,7 @@ test_dup_parent_after_parent_finalized (void)
   g_assert_finalize_object (parent);
   g_assert_null (cancel_scope_dup_parent (child));
   cancel_scope_begin (child);
-  cancel_scope_end (child, NULL);
+  cancel_scope_end (child);
   g_assert_cmpint (cancel_scope_get_status (child), ==, CANCEL_STATUS_COMPLETED);
 }
 
@@ -1406,13 +1412,13 @@ test_dup_parent_after_end (void)
 
   cancel_scope_begin (parent);
   cancel_scope_begin (child);
-  cancel_scope_end (child, NULL);
+  cancel_scope_end (child);
 
   got = cancel_scope_dup_parent (child);
   g_assert_true (got == parent);
   g_object_unref (got);
 
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (parent);
   g_assert_finalize_object (parent);
   g_assert_null (cancel_scope_dup_parent (child));
   g_assert_finalize_object (child);
@@ -1479,13 +1485,13 @@ test_children_model (void)
   g_assert_true (model_contains (children, second));
   g_assert_false (model_contains (children, pending));
 
-  cancel_scope_end (first, NULL);
+  cancel_scope_end (first);
   WAIT_UNTIL (NULL, g_list_model_get_n_items (children) == 1);
   g_assert_false (model_contains (children, first));
   g_assert_true (model_contains (children, second));
 
   cancel_scope_cancel (second, CANCEL_REASON_MANUAL, NULL);
-  cancel_scope_end (second, NULL);
+  cancel_scope_end (second);
   WAIT_UNTIL (NULL, g_list_model_get_n_items (children) == 0);
   drain (NULL);
   g_assert_finalize_object (first);
@@ -1519,10 +1525,14 @@ test_children_model_drops_finalized_child (void)
 /* Bad input: criticals, nothing changes */
 
 static void
-dummy_thread_func (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+dummy_thread_func (CancelScope *scope,
+                   gpointer     data)
+{
+}
+
+static void
+dummy_callback (CancelScope *scope,
+                gpointer     data)
 {
 }
 
@@ -1540,7 +1550,7 @@ BAD (set_shielded) { cancel_scope_set_shielded (self, TRUE); }
 BAD (dup_registry) { g_assert_null (cancel_scope_dup_registry (self)); }
 BAD (set_registry) { cancel_scope_set_registry (self, NULL); }
 BAD (begin) { cancel_scope_begin (self); }
-BAD (end) { cancel_scope_end (self, NULL); }
+BAD (end) { cancel_scope_end (self); }
 BAD (get_status) { cancel_scope_get_status (self); }
 BAD (get_start_time) { cancel_scope_get_start_time (self); }
 BAD (get_end_time) { cancel_scope_get_end_time (self); }
@@ -1593,16 +1603,25 @@ BAD (push_current)
 }
 BAD (pop_current) { cancel_scope_pop_current (self); }
 BAD (enter) { g_assert_null (cancel_scope_enter (self)); }
-BAD (new_with_parent) { g_assert_null (cancel_scope_new_with_parent (self, "x")); }
-BAD (new_shielded) { g_assert_null (cancel_scope_new_shielded (self, "x")); }
-BAD (task_new)
+BAD (new_full) { g_assert_null (cancel_scope_new_full (self, "x", CANCEL_SCOPE_FLAGS_NONE)); }
+BAD (new_full_shielded) { g_assert_null (cancel_scope_new_full (self, "x", CANCEL_SCOPE_FLAGS_SHIELDED)); }
+BAD (fail)
 {
-  g_autoptr(GTask) task = cancel_task_new (NULL, self, NULL, NULL);
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "Failed");
 
-  g_assert_null (task);
+  cancel_scope_fail (self, error);
 }
-BAD (task_get_scope) { g_assert_null (cancel_task_get_scope (self)); }
-BAD (task_run_in_thread) { cancel_task_run_in_thread (self, dummy_thread_func); }
+BAD (run_in_thread_async)
+{
+  cancel_scope_run_in_thread_async (self, CANCEL_RUN_FLAGS_NONE, dummy_thread_func, NULL, NULL,
+                                    NULL, NULL);
+}
+BAD (wait_async) { cancel_scope_wait_async (self, NULL, NULL, NULL); }
+BAD (connect_cancelled)
+{
+  g_assert_cmpuint (cancel_scope_connect_cancelled (self, NULL, dummy_callback, NULL, NULL), ==, 0);
+}
+BAD (disconnect_cancelled) { cancel_scope_disconnect_cancelled (self, 1); }
 BAD (create_action) { g_assert_null (cancel_scope_create_action (self, "cancel")); }
 
 #undef BAD
@@ -1649,13 +1668,14 @@ static const BadCall bad_calls[] = {
   { "push-current", bad_push_current, FALSE },
   { "pop-current", bad_pop_current, FALSE },
   { "enter", bad_enter, FALSE },
-  /* NULL parent is legal: it means root (or current). */
-  { "new-with-parent", bad_new_with_parent, TRUE },
-  { "new-shielded", bad_new_shielded, TRUE },
-  /* NULL scope for cancel_task_new() is not documented either way. */
-  { "task-new", bad_task_new, TRUE },
-  { "task-get-scope", bad_task_get_scope, FALSE },
-  { "task-run-in-thread", bad_task_run_in_thread, FALSE },
+  /* NULL parent is legal: it means a root. */
+  { "new-full", bad_new_full, TRUE },
+  { "new-full-shielded", bad_new_full_shielded, TRUE },
+  { "fail", bad_fail, FALSE },
+  { "run-in-thread-async", bad_run_in_thread_async, FALSE },
+  { "wait-async", bad_wait_async, FALSE },
+  { "connect-cancelled", bad_connect_cancelled, FALSE },
+  { "disconnect-cancelled", bad_disconnect_cancelled, FALSE },
   { "create-action", bad_create_action, FALSE },
 };
 
@@ -1726,7 +1746,7 @@ test_bad_progress_values (void)
       g_assert_cmpfloat (cancel_scope_get_progress (scope), ==, 0.25);
       message = cancel_scope_dup_progress_message (scope);
       g_assert_cmpstr (message, ==, "Quarter");
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       drain (NULL);
       g_assert_finalize_object (scope);
       events_clear (&events);
@@ -1756,7 +1776,7 @@ test_bad_cancel_reason_none (void)
       g_assert_cmpint (seen.calls, ==, 0);
       /* A real cancel still wins afterwards. */
       g_assert_true (cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, NULL));
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
       g_free (seen.message);
       return;
@@ -1829,7 +1849,7 @@ test_bad_set_parent_after_begin (void)
       criticals_not_fatal ();
       cancel_scope_set_parent (scope, parent);
       g_assert_null (cancel_scope_dup_parent (scope));
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       return;
     }
   g_test_trap_subprocess (NULL, 0, 0);
@@ -1918,7 +1938,7 @@ test_reentrant_unref_running_in_cancelled (void)
   cancel_scope_begin (scope);
   g_assert_true (cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, NULL));
   g_assert_nonnull (weak);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
   drain (NULL);
   g_assert_finalize_object (scope);
@@ -1954,7 +1974,7 @@ test_reentrant_cancel_self_in_cancelled (void)
   g_assert_false (nested.nested_result);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_MANUAL);
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "First");
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -2023,7 +2043,7 @@ static void
 end_in_handler (GCancellable *cancellable,
                 gpointer      data)
 {
-  cancel_scope_end (CANCEL_SCOPE (cancellable), NULL);
+  cancel_scope_end (CANCEL_SCOPE (cancellable));
 }
 
 /* Reentrancy */
@@ -2043,7 +2063,7 @@ static void
 end_and_unref_in_handler (GCancellable *cancellable,
                           gpointer      data)
 {
-  cancel_scope_end (CANCEL_SCOPE (cancellable), NULL);
+  cancel_scope_end (CANCEL_SCOPE (cancellable));
   g_object_unref (cancellable);
 }
 
@@ -2070,7 +2090,7 @@ test_reentrant_children_end_and_unref_in_cascade (void)
   cancel_scope_cancel (parent, CANCEL_REASON_MANUAL, NULL);
   for (i = 0; i < G_N_ELEMENTS (weak); i++)
     WAIT_UNTIL (NULL, weak[i] == NULL);
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (parent);
   drain (NULL);
   g_assert_finalize_object (parent);
 }
@@ -2093,7 +2113,7 @@ reenter_in_finished (CancelScope     *scope,
   reentry->calls++;
   reentry->cancel_self_result = cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, NULL);
   reentry->cancel_other_result = cancel_scope_cancel (reentry->to_cancel, CANCEL_REASON_ERROR, NULL);
-  cancel_scope_end (reentry->to_end, NULL);
+  cancel_scope_end (reentry->to_end);
   g_object_unref (scope);
 }
 
@@ -2111,7 +2131,7 @@ test_reentrant_finished_handler (void)
   g_signal_connect (scope, "finished", G_CALLBACK (reenter_in_finished), &reentry);
   cancel_scope_begin (to_end);
   cancel_scope_begin (scope);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   WAIT_UNTIL (NULL, reentry.calls == 1 && weak == NULL);
   drain (NULL);
   g_assert_cmpint (reentry.calls, ==, 1);
@@ -2137,10 +2157,10 @@ reenter_in_notify_reason (CancelScope   *scope,
   reentry->reason_calls++;
   /* End the scope from its own notify::reason, and another one too. */
   if (!cancel_status_is_final (cancel_scope_get_status (scope)))
-    cancel_scope_end (scope, NULL);
+    cancel_scope_end (scope);
   if (reentry->to_end != NULL)
     {
-      cancel_scope_end (reentry->to_end, NULL);
+      cancel_scope_end (reentry->to_end);
       reentry->to_end = NULL;
     }
 }

@@ -125,7 +125,7 @@ drain_default_context (void)
 static CancelScope *
 new_running_scope (const char *name)
 {
-  CancelScope *scope = cancel_scope_new_with_parent (NULL, name);
+  CancelScope *scope = cancel_scope_new_full (NULL, name, CANCEL_SCOPE_FLAGS_NONE);
 
   cancel_scope_set_registry (scope, NULL);
   cancel_scope_begin (scope);
@@ -163,7 +163,7 @@ wait_sentinel (double seconds)
 
   g_assert_true (cancel_scope_add_source (sentinel, timeout, NULL));
   wait_cancelled (sentinel);
-  cancel_scope_end (sentinel, NULL);
+  cancel_scope_end (sentinel);
 }
 
 /* Timeouts */
@@ -201,7 +201,7 @@ test_timeout (void)
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Timed out after 0.25 s");
   assert_source (source, TRUE, CANCEL_REASON_TIMEOUT, "Timed out after 0.25 s");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 }
@@ -249,7 +249,7 @@ test_cancellable (void)
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Linked cancellable was cancelled");
   assert_source (source, TRUE, CANCEL_REASON_PARENT, "Linked cancellable was cancelled");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -267,7 +267,7 @@ test_cancellable_preserve_plain (void)
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_MANUAL);
   g_assert_cmpint (cancel_scope_get_origin_reason (scope), ==, CANCEL_REASON_MANUAL);
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Linked cancellable was cancelled");
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
 }
 
 static void
@@ -293,9 +293,9 @@ test_cancellable_scope (void)
   g_assert_cmpstr (cancel_scope_get_message (preserved), ==, "Deadline passed");
   assert_source (preserved_source, TRUE, CANCEL_REASON_TIMEOUT, "Deadline passed");
 
-  cancel_scope_end (plain, NULL);
-  cancel_scope_end (preserved, NULL);
-  cancel_scope_end (upstream, NULL);
+  cancel_scope_end (plain);
+  cancel_scope_end (preserved);
+  cancel_scope_end (upstream);
   g_assert_cmpint (cancel_scope_get_status (plain), ==, CANCEL_STATUS_CANCELLED);
   g_assert_cmpint (cancel_scope_get_status (preserved), ==, CANCEL_STATUS_TIMED_OUT);
 }
@@ -304,7 +304,7 @@ static void
 test_cancellable_scope_origin (void)
 {
   g_autoptr(CancelScope) root = new_running_scope ("Root");
-  g_autoptr(CancelScope) child = cancel_scope_new_with_parent (root, "Child");
+  g_autoptr(CancelScope) child = cancel_scope_new_full (root, "Child", CANCEL_SCOPE_FLAGS_NONE);
   g_autoptr(CancelScope) linked = new_running_scope ("Linked");
   g_autoptr(CancelSource) source = cancel_source_new_cancellable (G_CANCELLABLE (child), TRUE);
 
@@ -319,9 +319,9 @@ test_cancellable_scope_origin (void)
   g_assert_cmpint (cancel_scope_get_origin_reason (linked), ==, CANCEL_REASON_SIGNAL);
   g_assert_cmpstr (cancel_scope_get_message (linked), ==, cancel_scope_get_message (child));
 
-  cancel_scope_end (linked, NULL);
-  cancel_scope_end (child, NULL);
-  cancel_scope_end (root, NULL);
+  cancel_scope_end (linked);
+  cancel_scope_end (child);
+  cancel_scope_end (root);
 }
 
 static void
@@ -339,7 +339,7 @@ test_cancellable_already_cancelled (void)
   g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (scope)));
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_PARENT);
   assert_source (source, TRUE, CANCEL_REASON_PARENT, "Linked cancellable was cancelled");
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
 }
 
 static void
@@ -376,8 +376,8 @@ test_cancellable_cycle (void)
 static void
 test_cancellable_cycle_unended (void)
 {
-  CancelScope *a = cancel_scope_new_with_parent (NULL, "A");
-  CancelScope *b = cancel_scope_new_with_parent (NULL, "B");
+  CancelScope *a = cancel_scope_new_full (NULL, "A", CANCEL_SCOPE_FLAGS_NONE);
+  CancelScope *b = cancel_scope_new_full (NULL, "B", CANCEL_SCOPE_FLAGS_NONE);
   CancelSource *a_follows_b = cancel_source_new_cancellable (G_CANCELLABLE (b), TRUE);
   CancelSource *b_follows_a = cancel_source_new_cancellable (G_CANCELLABLE (a), TRUE);
 
@@ -398,7 +398,7 @@ end_scope_cb (GCancellable *cancellable,
   CancelScope *scope = data;
 
   if (!cancel_status_is_final (cancel_scope_get_status (scope)))
-    cancel_scope_end (scope, NULL);
+    cancel_scope_end (scope);
 }
 
 /* Disarming runs inside the upstream's own emission: with
@@ -461,7 +461,7 @@ test_cancellable_end_while_arming (void)
   /* Spent with its scope. */
   g_assert_false (cancel_scope_add_source (other, source, &error));
   g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  cancel_scope_end (other, NULL);
+  cancel_scope_end (other);
 }
 
 static void
@@ -476,7 +476,7 @@ test_cancellable_upstream_finalized (void)
   /* The source does not keep its upstream alive. */
   g_assert_finalize_object (upstream);
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
   assert_source (source, FALSE, CANCEL_REASON_NONE, NULL);
 }
@@ -504,7 +504,7 @@ test_unix_signal (void)
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Received SIGUSR1");
   assert_source (source, TRUE, CANCEL_REASON_SIGNAL, "Received SIGUSR1");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -522,7 +522,7 @@ test_unix_signal_default (void)
       raise (SIGINT);
       wait_cancelled (scope);
       g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Received SIGINT");
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       return;
     }
 
@@ -620,7 +620,7 @@ test_condition_immediate (void)
   g_assert_cmpint (g_atomic_int_get (&condition.calls), ==, 1);
   g_assert_true (g_atomic_pointer_get (&condition.thread) != g_thread_self ());
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   unref_and_wait_finalized (scope);
 
   /* The data lives as long as the source. */
@@ -649,7 +649,7 @@ test_condition_later (void)
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_CONDITION);
   g_assert_true (g_atomic_pointer_get (&condition.thread) != g_thread_self ());
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
 }
 
 static void
@@ -709,7 +709,7 @@ test_any_timeouts (void)
   assert_source (members[0], FALSE, CANCEL_REASON_NONE, NULL);
 
   /* Ending disarms the members with the combination. */
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 
@@ -746,7 +746,7 @@ test_all (void)
   assert_source (all, TRUE, CANCEL_REASON_PARENT,
                  "All 2 sources fired; last: Linked cancellable was cancelled");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
 }
 
 static void
@@ -778,7 +778,7 @@ test_all_timeouts (void)
   g_assert_cmpstr (cancel_scope_get_message (scope), ==,
                    "All 3 sources fired; last: Timed out after 0.4 s");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 }
@@ -816,7 +816,7 @@ test_nested (void)
   assert_source (inner, TRUE, CANCEL_REASON_MANUAL,
                  "All 2 sources fired; last: Linked cancellable was cancelled");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 
   g_object_unref (links[0]);
@@ -882,7 +882,7 @@ test_combination_invalid (void)
   g_assert_true (cancel_scope_add_source (scope, member, &error));
   g_assert_no_error (error);
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
 }
 
 /* Attaching and detaching */
@@ -892,7 +892,7 @@ test_attached_twice (void)
 {
   guint pending = _cancel_timer_count_pending ();
   g_autoptr(CancelScope) first = new_running_scope ("First");
-  g_autoptr(CancelScope) second = cancel_scope_new_with_parent (NULL, "Second");
+  g_autoptr(CancelScope) second = cancel_scope_new_full (NULL, "Second", CANCEL_SCOPE_FLAGS_NONE);
   g_autoptr(CancelSource) source = cancel_source_new_timeout (3600, NULL);
   g_autoptr(GError) error = NULL;
 
@@ -912,7 +912,7 @@ test_attached_twice (void)
   assert_untouched (second);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 1);
 
-  cancel_scope_end (first, NULL);
+  cancel_scope_end (first);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 }
 
@@ -927,7 +927,7 @@ test_ended_scope (void)
   g_autoptr(CancelSource) link = cancel_source_new_cancellable (upstream, FALSE);
   g_autoptr(GError) error = NULL;
 
-  cancel_scope_end (ended, NULL);
+  cancel_scope_end (ended);
   g_cancellable_cancel (upstream);
 
   g_assert_false (cancel_scope_add_source (ended, timeout, &error));
@@ -946,7 +946,7 @@ test_ended_scope (void)
   g_assert_true (cancel_scope_add_source (other, link, &error));
   g_assert_no_error (error);
   g_assert_cmpint (cancel_scope_get_reason (other), ==, CANCEL_REASON_PARENT);
-  cancel_scope_end (other, NULL);
+  cancel_scope_end (other);
 }
 
 static void
@@ -984,8 +984,8 @@ test_remove (void)
   wait_cancelled (other);
   g_assert_cmpint (cancel_scope_get_reason (other), ==, CANCEL_REASON_TIMEOUT);
 
-  cancel_scope_end (scope, NULL);
-  cancel_scope_end (other, NULL);
+  cancel_scope_end (scope);
+  cancel_scope_end (other);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
 }
 
@@ -1024,8 +1024,8 @@ test_remove_combination (void)
   assert_source (all, FALSE, CANCEL_REASON_NONE, NULL);
   assert_untouched (second);
 
-  cancel_scope_end (first, NULL);
-  cancel_scope_end (second, NULL);
+  cancel_scope_end (first);
+  cancel_scope_end (second);
   g_assert_cmpint (cancel_scope_get_status (second), ==, CANCEL_STATUS_COMPLETED);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 }
@@ -1043,7 +1043,7 @@ test_scope_ended_no_fire (void)
 
   g_assert_true (cancel_scope_add_source (scope, timeout, NULL));
   g_assert_true (cancel_scope_add_source (scope, link, NULL));
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 
   g_cancellable_cancel (upstream);
@@ -1062,7 +1062,7 @@ test_scope_ended_no_fire (void)
   g_assert_false (cancel_scope_add_source (other, link, &error));
   g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
   assert_untouched (other);
-  cancel_scope_end (other, NULL);
+  cancel_scope_end (other);
 }
 
 static void
@@ -1072,7 +1072,7 @@ test_scope_dropped (void)
   Condition condition = { .value = FALSE };
   const int signals[] = { SIGUSR2 };
   g_autoptr(GCancellable) upstream = g_cancellable_new ();
-  CancelScope *scope = cancel_scope_new_with_parent (NULL, "Dropped");
+  CancelScope *scope = cancel_scope_new_full (NULL, "Dropped", CANCEL_SCOPE_FLAGS_NONE);
   g_autoptr(CancelSource) timeout = cancel_source_new_timeout (0.05, NULL);
   g_autoptr(CancelSource) link = cancel_source_new_cancellable (upstream, FALSE);
   g_autoptr(CancelSource) watch = cancel_source_new_unix_signals (signals, 1, NULL);
@@ -1145,7 +1145,7 @@ test_first_wins (void)
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Linked cancellable was cancelled");
   assert_source (link2, TRUE, CANCEL_REASON_MANUAL, "Linked cancellable was cancelled");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
 }
 
@@ -1172,7 +1172,7 @@ test_thread_cancel (void)
 
   g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (scope)));
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_PARENT);
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
 }
 
 /* Ending the scope in its ::cancelled, emitted on the worker thread while
@@ -1215,7 +1215,7 @@ race_thread (gpointer data)
   switch (race->action)
     {
     case 0:
-      cancel_scope_end (race->scope, NULL);
+      cancel_scope_end (race->scope);
       break;
     case 1:
       cancel_scope_remove_source (race->scope, race->source);
@@ -1265,7 +1265,7 @@ test_thread_races (void)
       if (race.scope != NULL)
         {
           if (!cancel_status_is_final (cancel_scope_get_status (race.scope)))
-            cancel_scope_end (race.scope, NULL);
+            cancel_scope_end (race.scope);
           g_assert_true (cancel_status_is_final (cancel_scope_get_status (race.scope)));
           g_clear_object (&race.scope);
         }
@@ -1356,7 +1356,7 @@ static const struct
 static void
 trigger_critical (Critical critical)
 {
-  g_autoptr(CancelScope) scope = cancel_scope_new_with_parent (NULL, "Critical");
+  g_autoptr(CancelScope) scope = cancel_scope_new_full (NULL, "Critical", CANCEL_SCOPE_FLAGS_NONE);
   g_autoptr(CancelSource) source = cancel_source_new_timeout (1, NULL);
   CancelSource *with_null[] = { source, NULL };
 

@@ -1,4 +1,5 @@
-/* test-task.c: GTask and GAction integration (rules 14, 15, 16)
+/* test-task.c: cancel_scope_run_in_thread_async() and the cancel action
+ * (rules 14, 15, 16)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -81,8 +82,9 @@ typedef struct
 
   /* Seen in the callback */
   gboolean callback_done;
+  int callbacks;
   GThread *callback_thread;
-  gpointer task_data_in_callback;
+  gpointer source_object_in_callback;
   gpointer source_tag_in_callback;
   GCancellable *cancellable_in_callback;
   CancelStatus status_in_callback;
@@ -113,43 +115,40 @@ work_clear (Work *work)
 }
 
 static void
-worker_func (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+worker_func (CancelScope *scope,
+             gpointer     data)
 {
-  Work *work = task_data;
+  Work *work = data;
+  g_autoptr(GError) error = NULL;
 
   handoff ();
 
   work->worker_scope = cancel_scope_get_current ();
   work->worker_g_current = g_cancellable_get_current ();
-  work->worker_cancellable = cancellable;
+  work->worker_cancellable = G_CANCELLABLE (scope);
   work->worker_status = cancel_scope_get_status (work->scope);
   latch_set (&work->worker_started);
 
   switch (work->kind)
     {
     case WORK_RETURN_VALUE:
-      g_task_return_boolean (task, TRUE);
       break;
     case WORK_RETURN_ERROR:
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No such thing");
+      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No such thing");
+      cancel_scope_fail (scope, error);
       break;
     case WORK_WAIT_CANCEL_RETURN_ERROR:
-      work->worker_saw_cancel = block_until_cancelled (cancellable);
-      if (!g_task_return_error_if_cancelled (task))
-        g_task_return_boolean (task, TRUE);
+      work->worker_saw_cancel = block_until_cancelled (G_CANCELLABLE (scope));
+      if (g_cancellable_set_error_if_cancelled (G_CANCELLABLE (scope), &error))
+        cancel_scope_fail (scope, error);
       break;
     case WORK_WAIT_CANCEL_RETURN_VALUE:
-      /* Ignores the cancellation and returns a value anyway. */
-      work->worker_saw_cancel = block_until_cancelled (cancellable);
-      g_task_return_boolean (task, TRUE);
+      /* Ignores the cancellation and returns as if it succeeded. */
+      work->worker_saw_cancel = block_until_cancelled (G_CANCELLABLE (scope));
       break;
     case WORK_BLOCK_UNTIL_RELEASED:
       /* A worker stuck in a call that knows nothing of cancellation. */
       latch_wait (&work->release_worker);
-      g_task_return_boolean (task, TRUE);
       break;
     default:
       g_assert_not_reached ();
@@ -164,38 +163,41 @@ work_done (GObject      *source_object,
 {
   Work *work = user_data;
 
-  g_assert_true (g_task_is_valid (result, source_object));
+  g_assert_true (G_IS_TASK (result));
+  g_assert_true (g_task_is_valid (result, work->scope));
+  work->callbacks++;
   work->callback_thread = g_thread_self ();
-  work->task_data_in_callback = g_task_get_task_data (G_TASK (result));
+  work->source_object_in_callback = source_object;
   work->source_tag_in_callback = g_task_get_source_tag (G_TASK (result));
   work->cancellable_in_callback = g_task_get_cancellable (G_TASK (result));
   work->status_in_callback = cancel_scope_get_status (work->scope);
-  work->value = g_task_propagate_boolean (G_TASK (result), &work->error);
+  work->value = cancel_scope_run_in_thread_finish (work->scope, result, &work->error);
   work->callback_done = TRUE;
+}
+
+static void
+run_work_with_flags (Work           *work,
+                     CancelRunFlags  flags)
+{
+  handoff ();
+  cancel_scope_run_in_thread_async (work->scope, flags, worker_func, work, NULL, work_done, work);
 }
 
 static void
 run_work (Work *work)
 {
-  g_autoptr(GTask) task = cancel_task_new (NULL, work->scope, work_done, work);
-
-  g_assert_true (G_IS_TASK (task));
-  g_assert_true (cancel_task_get_scope (task) == work->scope);
-  g_assert_true (g_task_get_cancellable (task) == G_CANCELLABLE (work->scope));
-  g_task_set_task_data (task, work, NULL);
-  g_task_set_source_tag (task, run_work);
-  handoff ();
-  cancel_task_run_in_thread (task, worker_func);
+  run_work_with_flags (work, CANCEL_RUN_FLAGS_NONE);
 }
 
-/* Rule 15: whatever the outcome, the callback sees the task it made: its
- * task data, source tag and cancellable (a finish function relies on
- * them). */
+/* Rule 15: whatever the outcome, the callback runs once with the one
+ * GAsyncResult of the call: the scope's, tagged with the _async function
+ * (what the _finish function checks). */
 static void
 assert_callback_saw_own_task (Work *work)
 {
-  g_assert_true (work->task_data_in_callback == work);
-  g_assert_true (work->source_tag_in_callback == (gpointer) run_work);
+  g_assert_cmpint (work->callbacks, ==, 1);
+  g_assert_true (work->source_object_in_callback == work->scope);
+  g_assert_true (work->source_tag_in_callback == (gpointer) cancel_scope_run_in_thread_async);
   g_assert_true (work->cancellable_in_callback == G_CANCELLABLE (work->scope));
 }
 
@@ -312,9 +314,9 @@ test_cancel_cancels (void)
   work_clear (&work);
 }
 
-/* Rule 15: a worker that ignores the cancel and returns a value: the
- * scope was cancelled, so it ends CANCELLED, and GTask's check-cancellable
- * turns the value into the cancellation error. */
+/* Rule 15: a worker that ignores the cancel and returns as if it
+ * succeeded: the scope was cancelled, so it ends CANCELLED, and the finish
+ * gives the cancellation error. */
 static void
 test_cancel_wins_over_value (void)
 {
@@ -378,7 +380,7 @@ test_parent_cancel_cancels (void)
   g_assert_cmpint (work.status_in_callback, ==, CANCEL_STATUS_CANCELLED);
   g_assert_error (work.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_nonnull (strstr (work.error->message, "Batch"));
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (parent);
 
   assert_callback_saw_own_task (&work);
   wait_and_finalize (&work, scope);
@@ -390,34 +392,99 @@ static void
 test_return_on_cancel (void)
 {
   CancelScope *scope = new_private_scope (NULL, "Blocking call");
-  g_autoptr(GTask) task = NULL;
   Work work;
 
   work_init (&work, WORK_BLOCK_UNTIL_RELEASED, scope);
-  task = cancel_task_new (NULL, scope, work_done, &work);
-  g_task_set_task_data (task, &work, NULL);
-  g_assert_true (g_task_set_return_on_cancel (task, TRUE));
-  handoff ();
-  cancel_task_run_in_thread (task, worker_func);
-  g_clear_object (&task);
+  run_work_with_flags (&work, CANCEL_RUN_FLAGS_RETURN_ON_CANCEL);
 
   latch_wait (&work.worker_started);
   cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, "Give up");
   WAIT_UNTIL (NULL, work.callback_done);
 
-  /* The callback ran while the worker is still stuck. */
+  /* The callback ran while the worker is still stuck: the scope ends
+   * only when it returns. */
   g_assert_false (latch_is_set (&work.worker_done));
-  g_assert_cmpint (work.status_in_callback, ==, CANCEL_STATUS_CANCELLED);
+  g_assert_cmpint (work.status_in_callback, ==, CANCEL_STATUS_RUNNING);
   g_assert_error (work.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_nonnull (strstr (work.error->message, "Give up"));
 
   latch_set (&work.release_worker);
   latch_wait (&work.worker_done);
-  /* The late return changed nothing. */
+  /* The scope ended when the worker returned; the late return changed
+   * nothing else and ran no second callback. */
+  WAIT_UNTIL (NULL, cancel_scope_get_status (scope) == CANCEL_STATUS_CANCELLED);
   drain (NULL);
-  g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
+  g_assert_cmpint (work.callbacks, ==, 1);
   wait_and_finalize (&work, scope);
   work_clear (&work);
+}
+
+static void
+count_destroy (gpointer data)
+{
+  g_atomic_int_inc ((int *) data);
+}
+
+static void
+nothing_to_do (CancelScope *scope,
+               gpointer     data)
+{
+}
+
+static void
+quit_when_done (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cancel_scope_run_in_thread_finish (CANCEL_SCOPE (source_object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The work's data is freed once, after the work ran; ended scopes and a
+ * NULL function are programmer errors. */
+static void
+test_data_destroy_and_bad_calls (void)
+{
+  CancelScope *scope = new_private_scope (NULL, "Data");
+  int destroyed = 0;
+  gboolean done = FALSE;
+
+  cancel_scope_run_in_thread_async (scope, CANCEL_RUN_FLAGS_NONE, nothing_to_do,
+                                    &destroyed, count_destroy, quit_when_done, &done);
+  WAIT_UNTIL (NULL, done && g_atomic_int_get (&destroyed) == 1);
+  g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
+
+  if (g_test_subprocess ())
+    {
+      /* Ended: refused, and the data is not taken. */
+      cancel_scope_run_in_thread_async (scope, CANCEL_RUN_FLAGS_NONE, nothing_to_do,
+                                        &destroyed, count_destroy, NULL, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*CRITICAL*cancel_scope_run_in_thread_async*final*");
+
+  WAIT_UNTIL (NULL, ref_count (scope) == 1);
+  g_assert_finalize_object (scope);
+}
+
+static void
+test_null_func_is_refused (void)
+{
+  if (g_test_subprocess ())
+    {
+      CancelScope *scope = new_private_scope (NULL, "No work");
+
+      cancel_scope_run_in_thread_async (scope, CANCEL_RUN_FLAGS_NONE, NULL, NULL, NULL, NULL, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*CRITICAL*cancel_scope_run_in_thread_async*func != NULL*");
 }
 
 /* Rule 15: a scope already running is not begun again; one already
@@ -524,7 +591,7 @@ test_action_lifecycle (void)
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_MANUAL);
   g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Cancelled by user");
 
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   WAIT_UNTIL (NULL, !g_action_get_enabled (action));
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
 
@@ -543,7 +610,7 @@ test_action_lifecycle (void)
 static void
 test_action_shielded_and_completed (void)
 {
-  CancelScope *scope = cancel_scope_new_shielded (NULL, "Shielded");
+  CancelScope *scope = cancel_scope_new_full (cancel_scope_get_current (), "Shielded", CANCEL_SCOPE_FLAGS_SHIELDED);
   g_autoptr(GAction) action = NULL;
 
   cancel_scope_set_registry (scope, NULL);
@@ -551,7 +618,7 @@ test_action_shielded_and_completed (void)
   cancel_scope_begin (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_SHIELDED);
   WAIT_UNTIL (NULL, g_action_get_enabled (action));
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   WAIT_UNTIL (NULL, !g_action_get_enabled (action));
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_COMPLETED);
   /* Activating it once the scope ended is harmless. */
@@ -611,7 +678,7 @@ test_action_on_owner_context (void)
   /* The global default context is not the owner: nothing changes there. */
   drain (NULL);
   WAIT_UNTIL (owner, g_action_get_enabled (action));
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
   WAIT_UNTIL (owner, !g_action_get_enabled (action));
 
   drain (owner);
@@ -635,6 +702,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Task/return-on-cancel", test_return_on_cancel);
   g_test_add_func ("/Cancel/Task/running-and-cancelled-scopes", test_running_and_cancelled_scopes);
   g_test_add_func ("/Cancel/Task/signals", test_task_signals);
+  g_test_add_func ("/Cancel/Task/data-destroy-and-bad-calls", test_data_destroy_and_bad_calls);
+  g_test_add_func ("/Cancel/Task/null-func-is-refused", test_null_func_is_refused);
   g_test_add_func ("/Cancel/Task/action/lifecycle", test_action_lifecycle);
   g_test_add_func ("/Cancel/Task/action/shielded-and-completed", test_action_shielded_and_completed);
   g_test_add_func ("/Cancel/Task/action/cancels-task", test_action_cancels_task);

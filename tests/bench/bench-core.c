@@ -237,7 +237,7 @@ lifecycle_scope (guint          n,
 
       cancel_scope_set_registry (scope, registry);
       cancel_scope_begin (scope);
-      cancel_scope_end (scope, NULL);
+      cancel_scope_end (scope);
       g_object_unref (scope);
 
       /* Publishing and history eviction are part of the cost. */
@@ -328,12 +328,12 @@ fanout_scope_phases (guint   n,
   guint i;
 
   t0 = cpu_ns ();
-  parent = cancel_scope_new_with_parent (NULL, "Batch");
+  parent = cancel_scope_new_full (NULL, "Batch", CANCEL_SCOPE_FLAGS_NONE);
   cancel_scope_set_registry (parent, NULL);
   cancel_scope_begin (parent);
   for (i = 0; i < n; i++)
     {
-      children[i] = cancel_scope_new_with_parent (parent, "Item");
+      children[i] = cancel_scope_new_full (parent, "Item", CANCEL_SCOPE_FLAGS_NONE);
       cancel_scope_set_registry (children[i], NULL);
       cancel_scope_begin (children[i]);
     }
@@ -345,10 +345,10 @@ fanout_scope_phases (guint   n,
   for (i = 0; i < n; i++)
     {
       g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (children[i])));
-      cancel_scope_end (children[i], NULL);
+      cancel_scope_end (children[i]);
       g_object_unref (children[i]);
     }
-  cancel_scope_end (parent, NULL);
+  cancel_scope_end (parent);
   g_object_unref (parent);
   t3 = cpu_ns ();
 
@@ -454,12 +454,12 @@ chain_scope (ChainJob *job)
   gint64 start, end;
   guint i;
 
-  links[0] = cancel_scope_new_with_parent (NULL, "Root");
+  links[0] = cancel_scope_new_full (NULL, "Root", CANCEL_SCOPE_FLAGS_NONE);
   cancel_scope_set_registry (links[0], NULL);
   cancel_scope_begin (links[0]);
   for (i = 1; i <= job->n; i++)
     {
-      links[i] = cancel_scope_new_with_parent (links[i - 1], "Link");
+      links[i] = cancel_scope_new_full (links[i - 1], "Link", CANCEL_SCOPE_FLAGS_NONE);
       cancel_scope_set_registry (links[i], NULL);
       cancel_scope_begin (links[i]);
     }
@@ -471,7 +471,7 @@ chain_scope (ChainJob *job)
   g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (links[job->n])));
   for (i = job->n + 1; i-- > 0;)
     {
-      cancel_scope_end (links[i], NULL);
+      cancel_scope_end (links[i]);
       g_object_unref (links[i]);
     }
 
@@ -664,7 +664,7 @@ timeouts_scope (guint          n,
     start = cpu_ns ();
   for (i = 0; i < n; i++)
     {
-      scopes[i] = cancel_scope_new_with_parent (NULL, "Request");
+      scopes[i] = cancel_scope_new_full (NULL, "Request", CANCEL_SCOPE_FLAGS_NONE);
       if (handler)
         g_cancellable_connect (G_CANCELLABLE (scopes[i]), G_CALLBACK (count_fired_cb), NULL, NULL);
     }

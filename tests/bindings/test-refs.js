@@ -22,7 +22,7 @@
 // finalized, which it is only once no registry holds it (scopes do not).
 //
 // Not testable from GJS (GJS refuses, with a critical, to run a JS callback
-// on another thread): Cancel.task_run_in_thread (its function runs in
+// on another thread): Scope.run_in_thread_async (its function runs in
 // GLib's thread pool) and arming a condition source (its function is polled
 // on the library's worker thread): the first is not called here, the
 // condition source is only made and dropped; test-refs.py runs both. Heap growth (strings, boxed,
@@ -61,7 +61,7 @@ const GUARD_SECONDS = 30;
 const SIGHUP = 1;
 const SIGUSR1 = 10;
 
-// What the tests called: 'Scope.dup_parent', 'func:task_new',
+// What the tests called: 'Scope.dup_parent', 'Scope.new_full',
 // 'Scope:parent' (a property); compared with the typelib at the end.
 const covered = new Set();
 
@@ -174,7 +174,7 @@ class Finalized {
 
     watch(scope, label) {
         assert(!this._probes.has(label), label);
-        const probe = Cancel.Scope.new_with_parent(scope, `Probe of ${label}`);
+        const probe = Cancel.Scope.new_full(scope, `Probe of ${label}`, Cancel.ScopeFlags.NONE);
         const entry = {probe, gone: false};
         connect(probe, 'notify::parent', () => {
             // Only the parent's dispose notifies it: the tests never move
@@ -235,7 +235,7 @@ function waitDestroyed(probe, what) {
 }
 
 function newScope(registry, name, parent = null) {
-    const scope = Cancel.Scope.new_with_parent(parent, name);
+    const scope = Cancel.Scope.new_full(parent, name, Cancel.ScopeFlags.NONE);
     scope.set_registry(registry);
     return scope;
 }
@@ -258,7 +258,7 @@ function testFindByStatus() {
     let done = fin.watch(newScope(registry, 'Done'), 'done');
     running.begin();
     done.begin();
-    done.complete();
+    done.end();
     let objects = [running, done, registry];
 
     hammer('Registry.find_by_status', objects,
@@ -275,7 +275,7 @@ function testFindByStatus() {
     assert(kept.every(scope => scope === running));
     kept = null;
 
-    running.complete();
+    running.end();
     running = done = objects = null;
     registry.clear_history();
     // The running scope was held by the test and the registry only.
@@ -290,7 +290,7 @@ function testFindByParent() {
     let oldChild = fin.watch(newScope(registry, 'Old child', parent), 'old child');
     parent.begin();
     oldChild.begin();
-    oldChild.complete();
+    oldChild.end();
     child.begin();
     let objects = [parent, child, oldChild, registry];
 
@@ -300,8 +300,8 @@ function testFindByParent() {
         sameElements([parent]));
     hammer('Registry.find_by_parent', objects, () => registry.find_by_parent(child), isEmpty);
 
-    child.complete();
-    parent.complete();
+    child.end();
+    parent.end();
     parent = child = oldChild = objects = null;
     registry.clear_history();
     fin.wait();
@@ -316,7 +316,7 @@ function testFindByName() {
     for (const scope of [download, upload, anonymous])
         scope.begin();
     upload.cancel(Cancel.Reason.MANUAL, null);
-    upload.end(cancelledError());
+    upload.fail(cancelledError());
     let objects = [download, upload, anonymous, registry];
 
     hammer('Registry.find_by_name', objects, () => registry.find_by_name('REPORT'),
@@ -328,8 +328,8 @@ function testFindByName() {
     hammer('Registry.find_by_name', objects, () => registry.find_by_name('nothing like it'),
         isEmpty);
 
-    download.complete();
-    anonymous.complete();
+    download.end();
+    anonymous.end();
     download = upload = anonymous = objects = null;
     registry.clear_history();
     fin.wait();
@@ -343,7 +343,7 @@ function testLookup() {
     let ended = fin.watch(newScope(registry, 'Ended'), 'ended');
     live.begin();
     ended.begin();
-    ended.end(failedError());
+    ended.fail(failedError());
     const liveId = live.get_id();
     const endedId = ended.get_id();
     let objects = [live, ended, registry];
@@ -352,7 +352,7 @@ function testLookup() {
     hammer('Registry.lookup', objects, () => registry.lookup(endedId), is(ended));
     hammer('Registry.lookup', objects, () => registry.lookup(0), is(null));
 
-    live.complete();
+    live.end();
     live = ended = objects = null;
     registry.clear_history();
     assert(registry.lookup(liveId) === null);
@@ -372,7 +372,7 @@ function testHistoryLimitZero() {
     hammer('Registry.lookup', [scope, registry], () => registry.lookup(id), is(scope));
     hammer('Registry.find_by_status', [scope, registry],
         () => registry.find_by_status(Cancel.Status.RUNNING), sameElements([scope]));
-    scope.complete();
+    scope.end();
     assert(registry.lookup(id) === null);
     scope = null;
     fin.wait();
@@ -385,7 +385,7 @@ function testStats() {
     scope.begin();
     const other = newScope(registry, 'Finished');
     other.begin();
-    other.complete();
+    other.end();
     const objects = [scope, other, registry];
 
     const check = stats => {
@@ -404,7 +404,7 @@ function testStats() {
     System.gc();
     copies.forEach(check);
     copies = null;
-    scope.complete();
+    scope.end();
 }
 
 // -------------------------------------------------------------------------
@@ -423,7 +423,7 @@ function testLiveModel() {
         is(scopes[1]));
     hammer('Gio.ListModel.get_item (registry)', objects, () => registry.get_item(3), is(null));
 
-    scopes.forEach(scope => scope.complete());
+    scopes.forEach(scope => scope.end());
     runUntil(() => registry.get_n_items() === 0);
     scopes = objects = null;
     registry.clear_history();
@@ -447,7 +447,7 @@ function testHistoryModel() {
     let scopes = [0, 1, 2].map(i => fin.watch(newScope(registry, `Old ${i}`), `old ${i}`));
     for (const scope of scopes) {
         scope.begin();
-        scope.complete();
+        scope.end();
     }
     runUntil(() => history.get_n_items() === 3, context);
     let objects = [...scopes, registry, history];
@@ -487,9 +487,9 @@ function testChildrenModel() {
     hammer('Gio.ListModel.get_item (children)', objects, () => children.get_item(0),
         is(kids[0]));
 
-    kids.forEach(kid => kid.complete());
+    kids.forEach(kid => kid.end());
     runUntil(() => children.get_n_items() === 0);
-    parent.complete();
+    parent.end();
     kids = objects = null;
     registry.clear_history();
     fin.wait(['parent']);
@@ -517,10 +517,10 @@ function testDupParent() {
     hammer('Scope.dup_parent', objects, () => child.dup_parent(), is(parent));
     hammer('Scope:parent', objects, () => child.parent, is(parent));
     hammer('Scope.dup_parent', objects, () => parent.dup_parent(), is(null));
-    child.complete();
+    child.end();
     // Ended: the parent is remembered through a weak reference.
     hammer('Scope.dup_parent', objects, () => child.dup_parent(), is(parent));
-    parent.complete();
+    parent.end();
     registry.clear_history();
     parent = objects = null;
     fin.wait(['child']);
@@ -546,10 +546,10 @@ function testConstructProperties() {
     assert(child.get_shielded());
     child.begin();
     hammer('Scope.new', objects, () => Cancel.Scope.new('Plain'));
-    hammer('Scope.new_with_parent', objects, () => Cancel.Scope.new_with_parent(parent, 'Child'));
-    hammer('Scope.new_shielded', objects, () => Cancel.Scope.new_shielded(parent, 'Shielded'));
+    hammer('Scope.new_full', objects, () => Cancel.Scope.new_full(parent, 'Child', Cancel.ScopeFlags.NONE));
+    hammer('Scope.new_full', objects, () => Cancel.Scope.new_full(parent, 'Shielded', Cancel.ScopeFlags.SHIELDED));
     assert(registry.lookup(child.get_id()) === child);
-    child.complete();
+    child.end();
     child = parent = objects = null;
     registry.clear_history();
     fin.wait();
@@ -563,9 +563,9 @@ function testDupError() {
     let cancelled = fin.watch(newScope(registry, 'Cancelled'), 'cancelled');
     let running = fin.watch(newScope(registry, 'Running'), 'running');
     [failed, cancelled, running].forEach(scope => scope.begin());
-    failed.end(failedError());
+    failed.fail(failedError());
     cancelled.cancel(Cancel.Reason.SIGNAL, 'Got SIGTERM');
-    cancelled.end(cancelledError());
+    cancelled.fail(cancelledError());
     let objects = [failed, cancelled, running, registry];
 
     const isNotFound = error => error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.NOT_FOUND) &&
@@ -580,7 +580,7 @@ function testDupError() {
     hammer('Scope.dup_error', objects, () => running.dup_error(), is(null));
     hammer('Scope:error', objects, () => running.error, is(null));
 
-    running.complete();
+    running.end();
     failed = cancelled = running = objects = null;
     registry.clear_history();
     fin.wait();
@@ -618,7 +618,7 @@ function testStrings() {
     hammer('Scope.get_message', [plain], () => plain.get_message(), is(null));
     hammer('Scope.dup_progress_message', [plain], () => plain.dup_progress_message(), is(null));
 
-    scope.end(cancelledError());
+    scope.fail(cancelledError());
     assertEqual(scope.get_message(), 'Disk full', 'message after the end');
     assertEqual(scope.dup_progress_message(), 'Halfway', 'progress message after the end');
 }
@@ -666,8 +666,8 @@ function testRegistryGetters() {
     plain.begin();
     all('running', registry, defaultRegistry);
     // Ended: none.
-    scope.complete();
-    plain.complete();
+    scope.end();
+    plain.end();
     all('ended', null, null);
 
     scope = plain = objects = null;
@@ -708,7 +708,7 @@ function testContexts() {
     hammer('Scope.get_context', objects, () => loose.get_context(), isContext);
     hammer('Registry.get_context', objects, () => registry.get_context(), isContext);
 
-    scope.complete();
+    scope.end();
     settle(context);
     context = null;
     waitDestroyed(probe, 'the context');
@@ -719,7 +719,7 @@ function testContexts() {
     scope = objects = null;
     registry.clear_history();
     registry = null;
-    loose.complete();
+    loose.end();
 
     const defaultRegistry = Cancel.Registry.get_default();
     hammer('Registry.get_context', [defaultRegistry], () => defaultRegistry.get_context(),
@@ -740,14 +740,15 @@ function testCurrent() {
         hammer('Scope.get_current', objects, () => Cancel.Scope.get_current(), is(scope));
         hammer('Scope.new', objects, () => Cancel.Scope.new('Under current'),
             child => child.dup_parent() === scope);
-        hammer('Scope.new_shielded', objects, () => Cancel.Scope.new_shielded(null, 'Shield'),
-            child => child.dup_parent() === scope);
+        // new_full never looks at the current scope: NULL is a root.
+        hammer('Scope.new_full', objects, () => Cancel.Scope.new_full(null, 'Shield', Cancel.ScopeFlags.SHIELDED),
+            child => child.dup_parent() === null);
     } finally {
         scope.pop_current();
     }
     assert(Cancel.Scope.get_current() === null);
 
-    scope.complete();
+    scope.end();
     scope = objects = null;
     registry.clear_history();
     fin.wait();
@@ -774,7 +775,7 @@ function testCreateAction() {
     runUntil(() => action.get_enabled());
     action.activate(null);
     assertEqual(scope.get_reason(), Cancel.Reason.MANUAL, 'reason');
-    scope.end(cancelledError());
+    scope.fail(cancelledError());
     runUntil(() => !action.get_enabled());
 
     // The action holds the scope.
@@ -787,70 +788,49 @@ function testCreateAction() {
 }
 
 function testTask() {
-    // task_new: (transfer full) GTask; task_get_scope: (transfer none).
+    // GJS cannot run a JS function on another thread, so
+    // run_in_thread_async is Python's; here wait_async and
+    // connect_cancelled hold the scope until they completed or were dropped.
     const fin = new Finalized();
     const registry = Cancel.Registry.new();
-    let scope = fin.watch(newScope(registry, 'Task'), 'scope');
-    let objects = [scope, registry];
 
-    hammer('func:task_new', objects, () => Cancel.task_new(null, scope, null),
-        task => Cancel.task_get_scope(task) === scope);
-    let task = Cancel.task_new(null, scope, null);
-    hammer('func:task_get_scope', [...objects, task], () => Cancel.task_get_scope(task),
-        is(scope));
-    hammer('func:task_get_scope', objects,
-        () => Cancel.task_get_scope(Gio.Task.new(null, null, null)), is(null));
-    task = null;
-
-    // Completed.
+    let waited = fin.watch(newScope(registry, 'Waited'), 'waited');
     let results = [];
-    let sourceObject = new GObject.Object();
-    task = Cancel.task_new(sourceObject, scope,
-        (object, result) => results.push([object, result.propagate_boolean()]));
-    scope.begin();
-    task.return_boolean(true);
-    runUntil(() => results.length > 0);
-    assert(results[0][0] === sourceObject && results[0][1] === true, `${results}`);
-    assertEqual(scope.get_status(), Cancel.Status.COMPLETED, 'status');
-    task = results = sourceObject = null;
+    waited.begin();
+    waited.wait_async(null, (scope, result) => results.push(scope.wait_finish(result)));
+    waited.connect_cancelled(null, () => results.push('cancelled'));
+    waited.cancel(Cancel.Reason.MANUAL, null);
+    waited.end();
+    runUntil(() => results.length === 2);
+    assert(results.includes(Cancel.Status.CANCELLED) && results.includes('cancelled'), `${results}`);
 
-    // Failed: the caller gets a relay task with the error.
-    let failing = fin.watch(newScope(registry, 'Failing task'), 'failing');
+    // Dropped by an uncancelled end: the callback never runs.
+    let completed = fin.watch(newScope(registry, 'Completed'), 'completed');
+    completed.begin();
+    const id = completed.connect_cancelled(null, () => results.push('wrong'));
+    assert(id > 0, `${id}`);
+    completed.end();
+    assertEqual(completed.connect_cancelled(null, () => results.push('wrong')), 0, 'ended');
+
+    // A cancelled wait.
+    let running = fin.watch(newScope(registry, 'Running'), 'running');
+    running.begin();
+    const cancellable = new Gio.Cancellable();
     let errors = [];
-    task = Cancel.task_new(null, failing, (object, result) => {
-        assert(Cancel.task_get_scope(result) === failing);
+    running.wait_async(cancellable, (scope, result) => {
         try {
-            result.propagate_boolean();
+            scope.wait_finish(result);
         } catch (error) {
             errors.push(error);
         }
     });
-    failing.begin();
-    task.return_error(failedError());
+    cancellable.cancel();
     runUntil(() => errors.length > 0);
-    assert(errors[0].matches(Gio.IOErrorEnum, Gio.IOErrorEnum.NOT_FOUND), `${errors[0]}`);
-    assertEqual(failing.get_status(), Cancel.Status.FAILED, 'status');
-    task = errors = null;
+    assert(errors[0].matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED), `${errors[0]}`);
+    running.end();
+    assertEqual(results.length, 2, 'nothing else ran');
 
-    // Cancelled: the relay task carries the scope's own error.
-    let cancelled = fin.watch(newScope(registry, 'Cancelled task'), 'cancelled');
-    errors = [];
-    task = Cancel.task_new(null, cancelled, (object, result) => {
-        try {
-            result.propagate_boolean();
-        } catch (error) {
-            errors.push(error);
-        }
-    });
-    cancelled.begin();
-    cancelled.cancel(Cancel.Reason.SIGNAL, 'Interrupted');
-    task.return_error(cancelledError());
-    runUntil(() => errors.length > 0);
-    assert(errors[0].message.includes('Interrupted'), errors[0].message);
-    assertEqual(cancelled.get_status(), Cancel.Status.CANCELLED, 'status');
-    task = errors = null;
-
-    scope = failing = cancelled = objects = null;
+    waited = completed = running = results = errors = null;
     registry.clear_history();
     fin.wait();
 }
@@ -914,8 +894,8 @@ function testSources() {
     assertEqual(scope.get_message(), 'Upstream gave up', 'message');
     scope.remove_source(timeout);
     runUntil(() => System.refcount(timeout) === 1);
-    scope.end(cancelledError());
-    upstream.end(cancelledError());
+    scope.fail(cancelledError());
+    upstream.fail(cancelledError());
     // Ended: disarmed, spent and let go of.
     runUntil(() => System.refcount(linked) === 1 && System.refcount(combination) === 1);
     linked = timeout = combination = sources = null;
@@ -931,7 +911,7 @@ function testSources() {
     runUntil(() => timed.is_cancelled());
     hammer('Source.dup_message', [timed, short], () => short.dup_message(),
         is('Timed out after 0.001 s'));
-    timed.end(cancelledError());
+    timed.fail(cancelledError());
     runUntil(() => System.refcount(short) === 1);
 
     // A running scope dropped (no registry holds it) is finalized: it
@@ -981,7 +961,7 @@ function testSignalHandlers() {
         scope.begin();
         scope.report_progress(0.5, 'Half');
         settle();
-        scope.complete();
+        scope.end();
         settle();
         ids.forEach(([object, id]) => disconnect(object, id));
         ids = null;

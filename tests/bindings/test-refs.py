@@ -38,7 +38,7 @@ N = 1000
 LEAK_CALLS = 10000
 GUARD_SECONDS = 30
 
-# What the tests called, as 'Scope.dup_parent', 'func:task_new',
+# What the tests called, as 'Scope.dup_parent', 'Scope.new_full',
 # 'Scope:parent' (a property); compared with the typelib at the end.
 COVERED = set()
 
@@ -196,7 +196,7 @@ def connect(obj, signal_name, handler):
 
 
 def new_scope(registry, name, parent=None):
-    scope = Cancel.Scope.new_with_parent(parent, name)
+    scope = Cancel.Scope.new_full(parent, name, Cancel.ScopeFlags.NONE)
     scope.set_registry(registry)
     return scope
 
@@ -213,7 +213,7 @@ def test_find_by_status():
     done = fin.watch(new_scope(registry, 'Done'), 'done')
     running.begin()
     done.begin()
-    done.complete()
+    done.end()
     settle()
 
     def check_running(found):
@@ -236,7 +236,7 @@ def test_find_by_status():
     kept = None
     settle()
 
-    running.complete()
+    running.end()
     running = done = None
     registry.clear_history()
     # The running scope was held by the test and the registry only.
@@ -254,7 +254,7 @@ def test_find_by_parent():
     old_child = fin.watch(new_scope(registry, 'Old child', parent), 'old child')
     parent.begin()
     old_child.begin()
-    old_child.complete()
+    old_child.end()
     child.begin()
     settle()
 
@@ -269,8 +269,8 @@ def test_find_by_parent():
     assert registry.find_by_parent(None) == [parent]
     assert registry.find_by_parent(child) == []
 
-    child.complete()
-    parent.complete()
+    child.end()
+    parent.end()
     parent = child = old_child = objects = None
     registry.clear_history()
     fin.wait()
@@ -286,7 +286,7 @@ def test_find_by_name():
     for scope in (download, upload, anonymous):
         scope.begin()
     upload.cancel(Cancel.Reason.MANUAL, None)
-    upload.end(cancelled_error())
+    upload.fail(cancelled_error())
     settle()
 
     objects = [download, upload, anonymous, registry]
@@ -298,8 +298,8 @@ def test_find_by_name():
     assert len(registry.find_by_name('')) == 3
     assert registry.find_by_name('nothing like it') == []
 
-    download.complete()
-    anonymous.complete()
+    download.end()
+    anonymous.end()
     download = upload = anonymous = objects = scope = None
     registry.clear_history()
     fin.wait()
@@ -313,7 +313,7 @@ def test_lookup():
     ended = fin.watch(new_scope(registry, 'Ended'), 'ended')
     live.begin()
     ended.begin()
-    ended.end(failed_error())
+    ended.fail(failed_error())
     live_id, ended_id = live.get_id(), ended.get_id()
 
     objects = [live, ended, registry]
@@ -325,7 +325,7 @@ def test_lookup():
     hammer('Registry.lookup', objects, lambda: registry.lookup(0))
     assert registry.lookup(0) is None
 
-    live.complete()
+    live.end()
     live = ended = objects = None
     # The history is all that still holds them; look-ups stop at the clear.
     registry.clear_history()
@@ -347,7 +347,7 @@ def test_history_limit_zero():
     hammer('Registry.lookup', [scope, registry], lambda: registry.lookup(scope_id))
     hammer('Registry.find_by_status', [scope, registry],
            lambda: registry.find_by_status(Cancel.Status.RUNNING))
-    scope.complete()
+    scope.end()
     assert registry.lookup(scope_id) is None
     assert registry.get_history().get_n_items() == 0
     scope = None
@@ -361,7 +361,7 @@ def test_stats():
     scope.begin()
     other = new_scope(registry, 'Finished')
     other.begin()
-    other.complete()
+    other.end()
     objects = [scope, other, registry]
 
     def check(stats):
@@ -379,7 +379,7 @@ def test_stats():
     for copy in copies:
         check(copy)
     copies = None
-    scope.complete()
+    scope.end()
 
 
 # ---------------------------------------------------------------------------
@@ -407,7 +407,7 @@ def test_live_model():
     assert registry[2] is scopes[2]
 
     for scope in scopes:
-        scope.complete()
+        scope.end()
     run_until(lambda: registry.get_n_items() == 0)
     scope = scopes = objects = None
     registry.clear_history()
@@ -424,7 +424,7 @@ def test_history_model():
     scopes = [fin.watch(new_scope(registry, 'Old %d' % i), 'old %d' % i) for i in range(3)]
     for scope in scopes:
         scope.begin()
-        scope.complete()
+        scope.end()
     run_until(lambda: history.get_n_items() == 3)
     objects = scopes + [registry, history]
 
@@ -476,9 +476,9 @@ def test_children_model():
     assert list(children) == kids
 
     for kid in kids:
-        kid.complete()
+        kid.end()
     run_until(lambda: children.get_n_items() == 0)
-    parent.complete()
+    parent.end()
     kid = kids = objects = None
     registry.clear_history()
     fin.wait(remaining={'parent'})
@@ -516,10 +516,10 @@ def test_dup_parent():
     hammer('Scope:parent', objects, lambda: child.get_property('parent'), is_parent)
     hammer('Scope.dup_parent', objects, parent.dup_parent, lambda found: found is None)
 
-    child.complete()
+    child.end()
     # Ended: the parent is remembered through a weak reference.
     hammer('Scope.dup_parent', objects, child.dup_parent, is_parent)
-    parent.complete()
+    parent.end()
     registry.clear_history()
     parent = objects = None
     fin.wait(remaining={'child'})
@@ -548,12 +548,12 @@ def test_construct_properties():
     assert child.get_shielded()
     child.begin()
     hammer('Scope.new', objects, lambda: Cancel.Scope.new('Plain'))
-    hammer('Scope.new_with_parent', objects,
-           lambda: Cancel.Scope.new_with_parent(parent, 'Child'))
-    hammer('Scope.new_shielded', objects,
-           lambda: Cancel.Scope.new_shielded(parent, 'Shielded'))
+    hammer('Scope.new_full', objects,
+           lambda: Cancel.Scope.new_full(parent, 'Child', Cancel.ScopeFlags.NONE))
+    hammer('Scope.new_full', objects,
+           lambda: Cancel.Scope.new_full(parent, 'Shielded', Cancel.ScopeFlags.SHIELDED))
     assert registry.lookup(child.get_id()) is child
-    child.complete()
+    child.end()
     child = parent = objects = None
     registry.clear_history()
     fin.wait()
@@ -568,9 +568,9 @@ def test_dup_error():
     running = fin.watch(new_scope(registry, 'Running'), 'running')
     for scope in (failed, cancelled, running):
         scope.begin()
-    failed.end(failed_error())
+    failed.fail(failed_error())
     cancelled.cancel(Cancel.Reason.SIGNAL, 'Got SIGTERM')
-    cancelled.end(cancelled_error())
+    cancelled.fail(cancelled_error())
     objects = [failed, cancelled, running, registry]
 
     def is_not_found(error):
@@ -592,7 +592,7 @@ def test_dup_error():
         is_not_found(error)
     errors = error = None
 
-    running.complete()
+    running.end()
     failed = cancelled = running = scope = objects = None
     registry.clear_history()
     fin.wait()
@@ -637,7 +637,7 @@ def test_strings():
     hammer('Scope.get_message', [plain], plain.get_message, equals(None))
     hammer('Scope.dup_progress_message', [plain], plain.dup_progress_message, equals(None))
 
-    scope.end(cancelled_error())
+    scope.fail(cancelled_error())
     # Still right after the end.
     assert scope.get_message() == 'Disk full'
     assert scope.dup_progress_message() == 'Halfway'
@@ -684,7 +684,7 @@ def test_borrowed_message_outlives_reset():
         text = ctypes.string_at(borrowed)
     finally:
         glib.g_ref_string_release(same_size)
-    scope.complete()
+    scope.end()
     assert text == b'Disk full', (
         'the string get_message() lent was freed while the scope lives (it now '
         'reads %r): forgetting a reset released it' % text)
@@ -736,8 +736,8 @@ def test_registry_getters():
     hammer('Scope:registry', objects, lambda: plain.props.registry, is_(default))
 
     # Ended: none.
-    scope.complete()
-    plain.complete()
+    scope.end()
+    plain.end()
     for getter in getters:
         hammer('Scope.' + getter, objects, getattr(scope, getter), is_(None))
     hammer('Scope:registry', objects, lambda: scope.props.registry, is_(None))
@@ -784,7 +784,7 @@ def test_contexts():
     assert all(found == context for found in kept)
     kept = None
 
-    scope.complete()
+    scope.end()
     settle(context)
     context = None
     gc.collect()
@@ -797,7 +797,7 @@ def test_contexts():
     registry.clear_history()
     registry = None
     gc.collect()
-    loose.complete()
+    loose.end()
 
     default = Cancel.Registry.get_default()
     hammer('Registry.get_context', [default], default.get_context,
@@ -821,13 +821,14 @@ def test_current():
         # New scopes default to the current one as their parent.
         hammer('Scope.new', objects, lambda: Cancel.Scope.new('Under current'),
                lambda child: child.dup_parent() is scope)
-        hammer('Scope.new_shielded', objects, lambda: Cancel.Scope.new_shielded(None, 'Shield'),
-               lambda child: child.dup_parent() is scope)
+        # new_full never looks at the current scope: None is a root.
+        hammer('Scope.new_full', objects, lambda: Cancel.Scope.new_full(None, 'Shield', Cancel.ScopeFlags.SHIELDED),
+               lambda child: child.dup_parent() is None)
     finally:
         scope.pop_current()
     assert Cancel.Scope.get_current() is None
 
-    scope.complete()
+    scope.end()
     scope = objects = None
     registry.clear_history()
     fin.wait()
@@ -856,7 +857,7 @@ def test_create_action():
     run_until(lambda: action.get_enabled())
     action.activate(None)
     assert scope.get_reason() == Cancel.Reason.MANUAL
-    scope.end(cancelled_error())
+    scope.fail(cancelled_error())
     run_until(lambda: not action.get_enabled())
 
     # The action holds the scope: dropping the scope alone finalizes nothing.
@@ -870,74 +871,55 @@ def test_create_action():
 
 
 def test_task():
-    """task_new: (transfer full) GTask; task_get_scope: (transfer none);
-    the completion ends the scope and lets go of everything."""
+    """run_in_thread_async holds the scope and its function until the work
+    is done, then lets go of everything; wait_async and connect_cancelled
+    hold the scope until they completed or were dropped."""
     fin = Finalized()
     registry = Cancel.Registry.new()
-    scope = fin.watch(new_scope(registry, 'Task'), 'scope')
-    objects = [scope, registry]
-
-    hammer('func:task_new', objects, lambda: Cancel.task_new(None, scope, None),
-           lambda task: Cancel.task_get_scope(task) is scope)
-    task = Cancel.task_new(None, scope, None)
-    objects.append(task)
-    hammer('func:task_get_scope', objects, lambda: Cancel.task_get_scope(task),
-           lambda found: found is scope)
-    hammer('func:task_get_scope', objects,
-           lambda: Cancel.task_get_scope(Gio.Task.new(None, None, None, None)),
-           lambda found: found is None)
-    del task, objects[-1]
-
-    # Completed from the main thread.
-    results = []
-    source_object = fin.watch(GObject.Object(), 'source object')
-    task = fin.watch(Cancel.task_new(source_object, scope,
-                                     lambda obj, result, data: results.append(
-                                         (obj, result.propagate_boolean(), data)),
-                                     'data'), 'task')
-    scope.begin()
-    task.return_boolean(True)
-    run_until(lambda: results)
-    assert results == [(source_object, True, 'data')], results
-    assert scope.get_status() == Cancel.Status.COMPLETED
-    results = task = source_object = None
-
-    # Failed: the caller gets a relay task with the error.
-    failing = fin.watch(new_scope(registry, 'Failing task'), 'failing')
-    errors = []
-
-    def on_failed(obj, result):
-        assert Cancel.task_get_scope(result) is failing
-        try:
-            result.propagate_boolean()
-        except GLib.Error as error:
-            errors.append(error)
-
-    task = fin.watch(Cancel.task_new(None, failing, on_failed), 'failing task')
-    failing.begin()
-    task.return_error(failed_error())
-    run_until(lambda: errors)
-    assert errors[0].matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND), errors
-    assert failing.get_status() == Cancel.Status.FAILED
-    task = errors = None
 
     # Run in GLib's thread pool, with the scope current there.
     worker = fin.watch(new_scope(registry, 'Worker'), 'worker')
     seen = []
 
-    def work(task, source_object, task_data, cancellable):
-        seen.append(Cancel.Scope.get_current() is worker and cancellable is worker)
-        task.return_int(42)
+    def work(scope, *user_data):
+        seen.append(Cancel.Scope.get_current() is worker)
 
-    task = fin.watch(Cancel.task_new(None, worker, lambda obj, result: seen.append(
-        result.propagate_int())), 'worker task')
-    Cancel.task_run_in_thread(task, work)
+    worker.run_in_thread_async(flags=Cancel.RunFlags.NONE, func=work,
+                               callback=lambda scope, result: seen.append(
+                                   scope.run_in_thread_finish(result)))
     run_until(lambda: len(seen) == 2)
-    assert seen == [True, 42], seen
+    assert seen == [True, True], seen
     assert worker.get_status() == Cancel.Status.COMPLETED
-    task = seen = None
 
-    scope = failing = worker = objects = None
+    # Failed in the thread: finish raises the error it failed with.
+    failing = fin.watch(new_scope(registry, 'Failing task'), 'failing')
+    errors = []
+
+    def on_failed(scope, result):
+        try:
+            scope.run_in_thread_finish(result)
+        except GLib.Error as error:
+            errors.append(error)
+
+    failing.run_in_thread_async(flags=Cancel.RunFlags.NONE,
+                                func=lambda scope, *user_data: scope.fail(failed_error()),
+                                callback=on_failed)
+    run_until(lambda: errors)
+    assert errors[0].matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND), errors
+    assert failing.get_status() == Cancel.Status.FAILED
+
+    # Waited for, and watched on the default context.
+    waited = fin.watch(new_scope(registry, 'Waited'), 'waited')
+    waited.begin()
+    statuses = []
+    waited.wait_async(None, lambda scope, result: statuses.append(scope.wait_finish(result)))
+    waited.connect_cancelled(None, lambda scope: statuses.append('cancelled'))
+    waited.cancel(Cancel.Reason.MANUAL, None)
+    waited.end()
+    run_until(lambda: len(statuses) == 2)
+    assert sorted(map(str, statuses)) == sorted(map(str, [Cancel.Status.CANCELLED, 'cancelled'])), statuses
+
+    worker = failing = waited = errors = seen = statuses = None
     registry.clear_history()
     fin.wait()
 
@@ -1008,8 +990,8 @@ def test_sources():
     assert scope.get_message() == 'Upstream gave up'
     scope.remove_source(timeout)
     wait_refcount(timeout, 1)
-    scope.end(cancelled_error())
-    upstream.end(cancelled_error())
+    scope.fail(cancelled_error())
+    upstream.fail(cancelled_error())
     # Ended: disarmed, spent, and let go of.
     wait_refcount(linked, 1)
     wait_refcount(combination, 1)
@@ -1069,9 +1051,9 @@ def test_condition_closure_released():
             assert source.has_fired()
             assert source.dup_message() == 'Condition became true', source.dup_message()
             assert scope.get_reason() == Cancel.Reason.CONDITION
-            scope.end(cancelled_error())
+            scope.fail(cancelled_error())
         else:
-            scope.complete()
+            scope.end()
         scope = None
         gc.collect()
         assert alive() is not None
@@ -1097,7 +1079,7 @@ def test_unix_signal_fires():
     hammer('Source.dup_message', [scope, source], source.dup_message,
            lambda message: message == 'Received SIGUSR1')
     assert scope.get_reason() == Cancel.Reason.SIGNAL
-    scope.end(cancelled_error())
+    scope.fail(cancelled_error())
     wait_refcount(source, 1)
     scope = None
     fin.wait()
@@ -1130,7 +1112,7 @@ def test_signal_handlers():
         scope.begin()
         scope.report_progress(0.5, 'Half')
         settle()
-        scope.complete()
+        scope.end()
         settle()
         for obj, handler in ids:
             GObject.Object.disconnect(obj, handler)

@@ -235,7 +235,7 @@ test_idle_after_pulse (void)
   cancel_scope_report_progress (waiting, -1, "Connecting");
   /* Several refreshes of the monitor, which pulse the row. */
   demo_test_spin (1000);
-  cancel_scope_end (waiting, NULL);
+  cancel_scope_end (waiting);
 
   assert_idle ("after operations of unknown progress");
 }

@@ -110,11 +110,10 @@
  *   check                     every invariant on every slot
  *   context BOOL              1: push another private context (at most two);
  *                             0: pop the innermost and drop it, never iterated
- *   task S MODE               cancel_task_new; MODE % 4: return TRUE, return
- *                             an error, return_error_if_cancelled,
- *                             cancel_task_run_in_thread (job (MODE >> 3) % 3:
- *                             TRUE, an error, cancel then return);
- *                             MODE & 4: with a callback
+ *   task S MODE               cancel_scope_run_in_thread_async; the thread
+ *                             (MODE % 4): returns, fails, cancels then
+ *                             returns, or is run with RETURN_ON_CANCEL and
+ *                             returns; MODE & 4: with a callback
  *   action S B                cancel_scope_create_action named "cancel",
  *                             "bad name!", NULL or "op.cancel-1" (B % 4),
  *                             activated if B & 4, kept in slot (B >> 3) % 4
@@ -976,7 +975,7 @@ on_cancelled (GCancellable *cancellable,
       break;
     case 1:
       /* A critical if it is not running: counted. */
-      cancel_scope_end (self, NULL);
+      cancel_scope_end (self);
       break;
     case 2:
       target = g_weak_ref_get (&action->target);
@@ -1116,7 +1115,8 @@ condition_countdown (gpointer data)
 /* ------------------------------------------------------------------ */
 /* GTask                                                               */
 
-/* On the task's context, after the library ended the scope. */
+/* On the task's context, after the library ended the scope (unless it
+ * returned on cancel). */
 static void
 task_done (GObject      *source,
            GAsyncResult *result,
@@ -1124,15 +1124,21 @@ task_done (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
   g_autofree gint64 *created = data;
-  CancelScope *scope = cancel_task_get_scope (G_TASK (result));
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  CancelScope *scope = CANCEL_IS_SCOPE (source) ? CANCEL_SCOPE (source) : NULL;
+  gboolean ok;
   gint64 cancel_time;
 
   g_atomic_int_inc (&n_handler_calls);
   if (scope == NULL)
-    fuzz_fail ("task callback: the task has no scope");
+    {
+      fuzz_fail ("task callback: the task has no scope");
+      return;
+    }
+  ok = cancel_scope_run_in_thread_finish (scope, result, &error);
   if (ok == (error != NULL))
     fuzz_fail ("task callback: result and error disagree");
+  if (ok && cancel_scope_get_status (scope) != CANCEL_STATUS_COMPLETED)
+    fuzz_fail ("task callback: success for a scope that did not complete");
   /* Cancelled before the task was made, so when it completed (a later
    * cancellation may come between its completion and this callback). */
   cancel_time = cancel_scope_get_cancel_time (scope);
@@ -1147,28 +1153,28 @@ task_done (GObject      *source,
 
 /* In a thread of GLib's pool, with the scope current. */
 static void
-task_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+task_thread (CancelScope *scope,
+             gpointer     data)
 {
-  CancelScope *scope = cancel_task_get_scope (task);
-
-  if (cancel_scope_get_current () != scope || cancellable != G_CANCELLABLE (scope))
+  if (cancel_scope_get_current () != scope ||
+      g_cancellable_get_current () != G_CANCELLABLE (scope))
     fuzz_fail ("task thread: the scope is not current");
 
-  switch (GPOINTER_TO_UINT (task_data) % 3)
+  switch (GPOINTER_TO_UINT (data) % 3)
     {
-    case 0:
-      g_task_return_boolean (task, TRUE);
-      break;
     case 1:
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "thread failed");
+      {
+        g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                                       "thread failed");
+
+        /* Another thread may have ended it: then a counted critical. */
+        cancel_scope_fail (scope, error);
+      }
+      break;
+    case 2:
+      cancel_scope_cancel (scope, CANCEL_REASON_ERROR, "from the task");
       break;
     default:
-      cancel_scope_cancel (scope, CANCEL_REASON_ERROR, "from the task");
-      if (!g_task_return_error_if_cancelled (task))
-        g_task_return_boolean (task, TRUE);
       break;
     }
 }
@@ -1353,7 +1359,7 @@ sub_run (gpointer data)
       cancel_scope_begin (op->scope);
       break;
     case SUB_END:
-      cancel_scope_end (op->scope, NULL);
+      cancel_scope_end (op->scope);
       break;
     case SUB_ADD_SOURCE:
       cancel_scope_add_source (op->scope, op->source, NULL);
@@ -1560,7 +1566,7 @@ settle_scopes (State *st)
       if (!g_cancellable_is_cancelled (G_CANCELLABLE (scope)))
         cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, "teardown");
       if (status != CANCEL_STATUS_PENDING)
-        cancel_scope_end (scope, NULL);
+        cancel_scope_end (scope);
     }
 
   return alive;
@@ -1763,7 +1769,7 @@ arg_id (State  *st,
             g_autoptr(CancelScope) probe = NULL;
 
             /* One past the last id made so far. */
-            probe = cancel_scope_new_with_parent (NULL, NULL);
+            probe = cancel_scope_new_full (NULL, NULL, CANCEL_SCOPE_FLAGS_NONE);
             cancel_scope_set_registry (probe, NULL);
             return cancel_scope_get_id (probe) + 1;
           }
@@ -1838,10 +1844,10 @@ new_scope (State  *st,
   switch (flags % 4)
     {
     case 0:
-      scope = cancel_scope_new_with_parent (parent, name);
+      scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_NONE);
       break;
     case 1:
-      scope = cancel_scope_new_shielded (parent, name);
+      scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_SHIELDED);
       break;
     case 2:
       scope = cancel_scope_new (name);  /* under the current scope, if any */
@@ -1938,7 +1944,14 @@ run_op_held (State        *st,
         kind = u8 (c);
         ARGS_DONE ();
         TRACE ("end %p error=%u\n", touched, kind % 4);
-        cancel_scope_end (touched, make_error (kind));
+        {
+          const GError *error = make_error (kind);
+
+          if (error != NULL)
+            cancel_scope_fail (touched, error);
+          else
+            cancel_scope_end (touched);
+        }
       }
       break;
 
@@ -1946,7 +1959,7 @@ run_op_held (State        *st,
       touched = scope_at (st, u8 (c));
       ARGS_DONE ();
       TRACE ("complete %p\n", touched);
-      cancel_scope_complete (touched);
+      cancel_scope_end (touched);
       break;
 
     case OP_CANCEL:
@@ -2911,46 +2924,27 @@ run_op_held (State        *st,
         if (st->nested_contexts->len > 0)
           break;
         {
-          gint64 *created = g_new (gint64, 1);
-          GTask *task;
+          gint64 *created = NULL;
+          CancelRunFlags flags = (mode % 4) == 3 ? CANCEL_RUN_FLAGS_RETURN_ON_CANCEL
+                                                 : CANCEL_RUN_FLAGS_NONE;
 
-          *created = g_get_monotonic_time ();
-          task = cancel_task_new (NULL, touched, (mode & 4) ? task_done : NULL, created);
-          if (task == NULL || !(mode & 4))
-            g_clear_pointer (&created, g_free);  /* task_done frees it */
-          if (task == NULL)
+          /* A NULL or ended scope is refused with a counted critical. */
+          if (mode & 4)
             {
-              if (touched != NULL)
-                fuzz_fail ("task: no task for a scope");
+              created = g_new (gint64, 1);
+              *created = g_get_monotonic_time ();
+            }
+          if (touched == NULL || status_is_final (cancel_scope_get_status (touched)))
+            {
+              cancel_scope_run_in_thread_async (touched, flags, task_thread,
+                                                GUINT_TO_POINTER ((guint) mode % 4), NULL,
+                                                NULL, NULL);
+              g_free (created);
               break;
             }
-          if (cancel_task_get_scope (task) != touched)
-            fuzz_fail ("task: the task's scope is not its own");
-          g_task_set_task_data (task, GUINT_TO_POINTER ((guint) mode >> 3), NULL);
-          switch (mode % 4)
-            {
-            case 0:
-              g_task_return_boolean (task, TRUE);
-              break;
-            case 1:
-              g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "failed");
-              break;
-            case 2:
-              if (!g_task_return_error_if_cancelled (task))
-                g_task_return_boolean (task, TRUE);
-              break;
-            default:
-              if (status_is_final (cancel_scope_get_status (touched)))
-                {
-                  /* Refused with a critical; the task still has to return. */
-                  cancel_task_run_in_thread (task, task_thread);
-                  g_task_return_boolean (task, TRUE);
-                }
-              else
-                cancel_task_run_in_thread (task, task_thread);
-              break;
-            }
-          g_object_unref (task);
+          cancel_scope_run_in_thread_async (touched, flags, task_thread,
+                                            GUINT_TO_POINTER ((guint) mode % 4), NULL,
+                                            (mode & 4) ? task_done : NULL, created);
         }
       }
       break;

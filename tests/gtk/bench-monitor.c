@@ -77,7 +77,7 @@ worker_run (gpointer data)
   for (i = 0; i < worker->count; i++)
     {
       g_autofree char *name = g_strdup_printf ("Operation %05u", worker->first + i);
-      CancelScope *scope = cancel_scope_new_with_parent (NULL, name);
+      CancelScope *scope = cancel_scope_new_full (NULL, name, CANCEL_SCOPE_FLAGS_NONE);
 
       cancel_scope_set_registry (scope, worker->registry);
       cancel_scope_begin (scope);
@@ -103,9 +103,9 @@ worker_run (gpointer data)
           CancelScope *scope;
 
           if (cancel_scope_get_end_time (old) == 0)
-            cancel_scope_end (old, NULL);
+            cancel_scope_end (old);
 
-          scope = cancel_scope_new_with_parent (NULL, name);
+          scope = cancel_scope_new_full (NULL, name, CANCEL_SCOPE_FLAGS_NONE);
           cancel_scope_set_registry (scope, worker->registry);
           cancel_scope_begin (scope);
           g_ptr_array_index (worker->scopes, slot) = scope;
@@ -122,7 +122,7 @@ worker_run (gpointer data)
 
           if (cancel_scope_set_error_if_cancelled (scope, &error))
             {
-              cancel_scope_end (scope, error);
+              cancel_scope_fail (scope, error);
               continue;
             }
 
@@ -143,7 +143,7 @@ worker_run (gpointer data)
       CancelScope *scope = g_ptr_array_index (worker->scopes, i);
 
       if (cancel_scope_get_end_time (scope) == 0)
-        cancel_scope_end (scope, NULL);
+        cancel_scope_end (scope);
     }
 
   return NULL;

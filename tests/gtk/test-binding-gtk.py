@@ -49,7 +49,7 @@ def test_monitor():
     window.set_child(monitor)
     window.present()
 
-    scope = Cancel.Scope.new_with_parent(None, 'From Python')
+    scope = Cancel.Scope.new_full(None, 'From Python', Cancel.ScopeFlags.NONE)
     scope.set_registry(registry)
     scope.begin()
     run_until(lambda: registry.get_n_items() == 1)
@@ -59,7 +59,7 @@ def test_monitor():
     assert scope.get_message() == 'Stop'
     # PyGObject 3.42 refuses None for a GError in-argument, nullable or
     # not: end with the cancellation, as a cancelled operation does.
-    scope.end(GLib.Error.new_literal(Gio.io_error_quark(), 'Cancelled',
+    scope.fail(GLib.Error.new_literal(Gio.io_error_quark(), 'Cancelled',
                                      Gio.IOErrorEnum.CANCELLED))
     assert scope.get_status() == Cancel.Status.CANCELLED
     window.destroy()

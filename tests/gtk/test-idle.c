@@ -49,7 +49,7 @@ static CancelScope *
 start_scope (Fixture    *f,
              const char *name)
 {
-  CancelScope *scope = cancel_scope_new_with_parent (NULL, name);
+  CancelScope *scope = cancel_scope_new_full (NULL, name, CANCEL_SCOPE_FLAGS_NONE);
 
   cancel_scope_set_registry (scope, f->registry);
   cancel_scope_begin (scope);
@@ -191,7 +191,7 @@ test_idle_after_work (Fixture       *f,
   g_assert_cmpuint (_cancel_gtk_timeline_get_n_draws (timeline), >=, draws + 2);
   g_assert_true (_cancel_gtk_monitor_get_ticking (f->monitor));
 
-  cancel_scope_end (work, NULL);
+  cancel_scope_end (work);
   assert_idle (f);
 
   /* The last refresh left the final figures, and the details of the
@@ -208,7 +208,7 @@ test_idle_after_work (Fixture       *f,
   /* An operation that began and ended between two publishes never shows
    * as live: the statistics follow the history all the same. */
   quick = start_scope (f, "Quick");
-  cancel_scope_end (quick, NULL);
+  cancel_scope_end (quick);
   wait_for_stat (f, "completed", "2");
   assert_idle (f);
   g_assert_cmpuint (_cancel_gtk_timeline_get_lanes (timeline)->len, ==, 2);

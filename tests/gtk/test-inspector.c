@@ -186,7 +186,7 @@ test_inspector_in_process (void)
   views = test_find_descendants (query.widget, GTK_TYPE_COLUMN_VIEW);
   g_assert_cmpuint (views->len, >=, 1);
   test_wait_for (view_has_rows, g_ptr_array_index (views, 0), "the scope in the Inspector's monitor");
-  cancel_scope_end (scope, NULL);
+  cancel_scope_end (scope);
 
   gtk_window_set_interactive_debugging (FALSE);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -46,7 +46,7 @@ worker_run (gpointer data)
       guint n = worker->first + i;
       g_autofree char *name = g_strdup_printf ("job-%03u", n);
       g_autofree char *message = g_strdup_printf ("step %u", n);
-      CancelScope *scope = cancel_scope_new_with_parent (NULL, name);
+      CancelScope *scope = cancel_scope_new_full (NULL, name, CANCEL_SCOPE_FLAGS_NONE);
 
       cancel_scope_set_registry (scope, worker->registry);
       cancel_scope_begin (scope);
@@ -64,7 +64,7 @@ worker_run (gpointer data)
           if (cancel_scope_get_end_time (scope) == 0 &&
               cancel_scope_set_error_if_cancelled (scope, &error))
             {
-              cancel_scope_end (scope, error);
+              cancel_scope_fail (scope, error);
               remaining--;
             }
         }
@@ -108,7 +108,7 @@ fixture_teardown (Fixture       *f,
 
       if (cancel_scope_get_status (scope) == CANCEL_STATUS_RUNNING ||
           cancel_scope_get_status (scope) == CANCEL_STATUS_SHIELDED)
-        cancel_scope_end (scope, NULL);
+        cancel_scope_end (scope);
     }
   g_ptr_array_unref (f->scopes);
 
@@ -144,7 +144,7 @@ start_scope (Fixture     *f,
              CancelScope *parent,
              const char  *name)
 {
-  CancelScope *scope = cancel_scope_new_with_parent (parent, name);
+  CancelScope *scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_NONE);
 
   cancel_scope_set_registry (scope, f->registry);
   cancel_scope_begin (scope);
@@ -426,10 +426,10 @@ test_monitor_filter_status (Fixture       *f,
   cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, NULL);
   scope = start_scope (f, NULL, "stop-2");
   cancel_scope_cancel (scope, CANCEL_REASON_SIGNAL, "SIGTERM");
-  cancel_scope_end (start_scope (f, NULL, "done-1"), NULL);
-  cancel_scope_end (start_scope (f, NULL, "done-2"), NULL);
+  cancel_scope_end (start_scope (f, NULL, "done-1"));
+  cancel_scope_end (start_scope (f, NULL, "done-2"));
   error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No such file");
-  cancel_scope_end (start_scope (f, NULL, "fail-1"), error);
+  cancel_scope_fail (start_scope (f, NULL, "fail-1"), error);
 
   wait_for_rows (rows, 5);
   wait_for_rows (history, 3);
@@ -512,7 +512,7 @@ test_monitor_details_cause (Fixture       *f,
   DetailsQuery query = { f, "cause", NULL };
   g_autofree char *parent_text = NULL;
 
-  batch = cancel_scope_new_with_parent (NULL, "Batch");
+  batch = cancel_scope_new_full (NULL, "Batch", CANCEL_SCOPE_FLAGS_NONE);
   g_assert_true (cancel_scope_set_timeout (batch, 0.05, &error));
   g_assert_no_error (error);
   cancel_scope_set_registry (batch, f->registry);
@@ -546,7 +546,7 @@ test_monitor_details_cause (Fixture       *f,
                                    "(through “Download”)"));
 
   /* The details follow the selected scope to its end. */
-  cancel_scope_end (part, NULL);
+  cancel_scope_end (part);
   query.field = "status";
   query.prefix = "Cancelled";
   test_wait_for (details_start_with, &query, "the final status in the details");
@@ -567,7 +567,7 @@ test_monitor_cancel_selected (Fixture       *f,
   group = start_scope (f, NULL, "Group");
   first = start_scope (f, group, "First");
   second = start_scope (f, group, "Second");
-  shielded = cancel_scope_new_shielded (group, "Shielded");
+  shielded = cancel_scope_new_full (group, "Shielded", CANCEL_SCOPE_FLAGS_SHIELDED);
   cancel_scope_set_registry (shielded, f->registry);
   cancel_scope_begin (shielded);
   g_ptr_array_add (f->scopes, shielded);
@@ -613,7 +613,7 @@ test_monitor_timeline (Fixture       *f,
   GPtrArray *lanes;
 
   old = start_scope (f, NULL, "Old");
-  cancel_scope_end (old, NULL);
+  cancel_scope_end (old);
   cancelled = start_scope (f, NULL, "Cancelled");
   cancel_scope_cancel (cancelled, CANCEL_REASON_MANUAL, NULL);
   start_scope (f, NULL, "Newest");

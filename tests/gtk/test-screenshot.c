@@ -29,7 +29,7 @@ start (Scene       *scene,
        CancelScope *parent,
        const char  *name)
 {
-  CancelScope *scope = cancel_scope_new_with_parent (parent, name);
+  CancelScope *scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_NONE);
 
   cancel_scope_set_registry (scope, scene->registry);
   cancel_scope_begin (scope);
@@ -47,8 +47,10 @@ end_later (gpointer data)
   if (cancel_scope_get_end_time (scope) != 0)
     return G_SOURCE_REMOVE;
 
-  cancel_scope_set_error_if_cancelled (scope, &error);
-  cancel_scope_end (scope, error);
+  if (cancel_scope_set_error_if_cancelled (scope, &error))
+    cancel_scope_fail (scope, error);
+  else
+    cancel_scope_end (scope);
 
   return G_SOURCE_REMOVE;
 }
@@ -138,24 +140,24 @@ test_screenshot (void)
   gtk_window_set_title (GTK_WINDOW (window), "Operations");
 
   /* Things that finished a while ago. */
-  cancel_scope_end (start (&scene, NULL, "Check for updates"), NULL);
+  cancel_scope_end (start (&scene, NULL, "Check for updates"));
   failed = start (&scene, NULL, "Upload report");
   cancel_scope_report_progress (failed, 0.4, "Uploading");
   test_run_for (300);
   error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "Connection refused");
-  cancel_scope_end (failed, error);
+  cancel_scope_fail (failed, error);
   g_clear_error (&error);
 
   g_timeout_add (150, start_feed, &scene);
 
-  sync = cancel_scope_new_with_parent (NULL, "Sync mailbox");
+  sync = cancel_scope_new_full (NULL, "Sync mailbox", CANCEL_SCOPE_FLAGS_NONE);
   cancel_scope_set_timeout (sync, 1.5, &error);
   g_assert_no_error (error);
   cancel_scope_set_registry (sync, scene.registry);
   cancel_scope_begin (sync);
   g_ptr_array_add (scene.scopes, sync);
   {
-    CancelScope *calendar = cancel_scope_new_with_parent (NULL, "Fetch calendar");
+    CancelScope *calendar = cancel_scope_new_full (NULL, "Fetch calendar", CANCEL_SCOPE_FLAGS_NONE);
 
     cancel_scope_set_timeout (calendar, 0.4, &error);
     g_assert_no_error (error);
@@ -231,7 +233,7 @@ test_screenshot (void)
       CancelStatus status = cancel_scope_get_status (scope);
 
       if (status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED)
-        cancel_scope_end (scope, NULL);
+        cancel_scope_end (scope);
     }
   while (scene.n_feeds < 18)
     g_main_context_iteration (NULL, TRUE);

@@ -761,11 +761,11 @@ new_scope (Worker      *w,
   switch (how)
     {
     case NEW_WITH_PARENT:
-      scope = cancel_scope_new_with_parent (parent, name);
+      scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_NONE);
       break;
 
     case NEW_SHIELDED:
-      scope = cancel_scope_new_shielded (parent, name);
+      scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_SHIELDED);
       break;
 
     case NEW_CURRENT:
@@ -952,10 +952,10 @@ do_end (Worker      *w,
     error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Looks cancelled");
 
   capture_start ();
-  if (variant == 2)
-    cancel_scope_complete (scope);
+  if (error != NULL)
+    cancel_scope_fail (scope, error);
   else
-    cancel_scope_end (scope, error);
+    cancel_scope_end (scope);
   if (racing)
     {
       if (expect_racing ("end", rec->id, KIND (K_END)) > 0)
@@ -2580,7 +2580,7 @@ op_misuse (Worker *w)
       if (g_atomic_int_get (&rec->end_claim) == END_DONE)
         {
           capture_start ();
-          cancel_scope_end (scope, NULL);
+          cancel_scope_end (scope);
           expect_misuse ("second end", rec->id, KIND (K_END));
         }
       break;
@@ -3557,7 +3557,7 @@ main (int   argc,
 
   /* Raising SIGUSR1/2 must never meet the default action (death): one
    * watch of each stays armed for the whole run. */
-  sentinel = cancel_scope_new_with_parent (NULL, "Signal sentinel");
+  sentinel = cancel_scope_new_full (NULL, "Signal sentinel", CANCEL_SCOPE_FLAGS_NONE);
   cancel_scope_set_registry (sentinel, NULL);
   sentinel_source = cancel_source_new_unix_signals (usr, G_N_ELEMENTS (usr), &error);
   CHECK (sentinel_source != NULL && cancel_scope_add_source (sentinel, sentinel_source, &error),
