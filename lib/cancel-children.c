@@ -130,11 +130,16 @@ cancel_children_publish (gpointer data)
 }
 
 CancelChildren *
-_cancel_children_new (GMainContext *context)
+_cancel_children_new (GMainContext *context,
+                      GPtrArray    *initial)
 {
   CancelChildren *self = g_object_new (CANCEL_TYPE_CHILDREN, NULL);
 
   _cancel_dispatch_link_init (&self->dispatch, context, self, cancel_children_publish);
+
+  /* Nobody has seen the model yet: no items-changed is owed for these. */
+  for (guint i = 0; i < initial->len; i++)
+    g_ptr_array_add (self->items, g_object_ref (g_ptr_array_index (initial, i)));
 
   return self;
 }

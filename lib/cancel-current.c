@@ -17,7 +17,11 @@ static GPrivate current_key = G_PRIVATE_INIT ((GDestroyNotify) g_ptr_array_unref
  * default parent of scopes made with [ctor@Cancel.Scope.new]. Work run by
  * [func@Cancel.task_run_in_thread] sees its scope here.
  *
+ * Callable from any thread.
+ *
  * Returns: (transfer none) (nullable): the current scope
+ *
+ * Since: 0.1
  */
 CancelScope *
 cancel_scope_get_current (void)
@@ -37,6 +41,10 @@ cancel_scope_get_current (void)
  * Makes @self the current scope of the calling thread, and its current
  * cancellable (g_cancellable_push_current()), until
  * [method@Cancel.Scope.pop_current]. The stack holds no reference.
+ *
+ * Callable from any thread.
+ *
+ * Since: 0.1
  */
 void
 cancel_scope_push_current (CancelScope *self)
@@ -62,6 +70,10 @@ cancel_scope_push_current (CancelScope *self)
  *
  * Undoes [method@Cancel.Scope.push_current]. Popping a scope that is not
  * on top of the calling thread's stack is a programmer error.
+ *
+ * Callable from any thread.
+ *
+ * Since: 0.1
  */
 void
 cancel_scope_pop_current (CancelScope *self)
@@ -83,7 +95,11 @@ cancel_scope_pop_current (CancelScope *self)
  * Begins @self (if pending) and makes it current, for use with
  * `g_auto(CancelScopeGuard)`; see [type@Cancel.ScopeGuard].
  *
+ * Call from the thread that runs the block.
+ *
  * Returns: a guard to clean up with [func@Cancel.scope_exit]
+ *
+ * Since: 0.1
  */
 CancelScopeGuard
 cancel_scope_enter (CancelScope *self)
@@ -103,6 +119,10 @@ cancel_scope_enter (CancelScope *self)
  *
  * Pops the guarded scope and ends it with no error, unless it ended
  * already. Called by `g_auto(CancelScopeGuard)` when the block is left.
+ *
+ * Call from the thread that runs the block.
+ *
+ * Since: 0.1
  */
 void
 cancel_scope_exit (CancelScopeGuard guard)

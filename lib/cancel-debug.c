@@ -31,6 +31,7 @@ _cancel_debug_scope (CancelScope  *scope,
                      const char   *format,
                      ...)
 {
+  g_autofree char *event = NULL;
   g_autofree char *message = NULL;
   g_autofree char *id = NULL;
   const char *name = cancel_scope_get_name (scope);
@@ -38,10 +39,23 @@ _cancel_debug_scope (CancelScope  *scope,
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  event = g_strdup_vprintf (format, args);
   va_end (args);
 
   id = g_strdup_printf ("%" G_GUINT64_FORMAT, cancel_scope_get_id (scope));
+
+  /* The fields reach the journal; a terminal shows only the text, so it
+   * names the scope and the reason too. */
+  if (name != NULL)
+    message = g_strdup_printf ("Scope %s “%s”: %s%s%s%s", id, name, event,
+                               reason != CANCEL_REASON_NONE ? " (reason: " : "",
+                               reason != CANCEL_REASON_NONE ? reason_nick : "",
+                               reason != CANCEL_REASON_NONE ? ")" : "");
+  else
+    message = g_strdup_printf ("Scope %s: %s%s%s%s", id, event,
+                               reason != CANCEL_REASON_NONE ? " (reason: " : "",
+                               reason != CANCEL_REASON_NONE ? reason_nick : "",
+                               reason != CANCEL_REASON_NONE ? ")" : "");
 
   {
     const GLogField fields[] = {

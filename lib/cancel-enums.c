@@ -81,7 +81,11 @@ enum_nick (GType type,
  * The reason's stable, untranslated nick ("timeout", "parent", ...), for
  * logs and machine-readable output.
  *
+ * Callable from any thread.
+ *
  * Returns: (nullable): the nick, or %NULL for a value out of range
+ *
+ * Since: 0.1
  */
 const char *
 cancel_reason_to_string (CancelReason reason)
@@ -95,7 +99,11 @@ cancel_reason_to_string (CancelReason reason)
  *
  * The status's stable, untranslated nick ("running", "timed-out", ...).
  *
+ * Callable from any thread.
+ *
  * Returns: (nullable): the nick, or %NULL for a value out of range
+ *
+ * Since: 0.1
  */
 const char *
 cancel_status_to_string (CancelStatus status)
@@ -110,7 +118,11 @@ cancel_status_to_string (CancelStatus status)
  * A short human-readable name of the reason, translated into the user's
  * language, for user interfaces.
  *
+ * Callable from any thread.
+ *
  * Returns: the translated name
+ *
+ * Since: 0.1
  */
 const char *
 cancel_reason_get_display_name (CancelReason reason)
@@ -137,7 +149,11 @@ cancel_reason_get_display_name (CancelReason reason)
  * A short human-readable name of the status, translated into the user's
  * language, for user interfaces.
  *
+ * Callable from any thread.
+ *
  * Returns: the translated name
+ *
+ * Since: 0.1
  */
 const char *
 cancel_status_get_display_name (CancelStatus status)
@@ -163,7 +179,11 @@ cancel_status_get_display_name (CancelStatus status)
  *
  * Whether @status is one a scope can only have after it ended.
  *
+ * Callable from any thread.
+ *
  * Returns: %TRUE for completed, cancelled, timed out and failed
+ *
+ * Since: 0.1
  */
 gboolean
 cancel_status_is_final (CancelStatus status)

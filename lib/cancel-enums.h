@@ -28,6 +28,8 @@ G_BEGIN_DECLS
  * @CANCEL_REASON_ERROR: a failure elsewhere made the work pointless
  *
  * Why a [class@Cancel.Scope] was cancelled.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -52,6 +54,8 @@ typedef enum
  * @CANCEL_STATUS_FAILED: ended with an error that is not the cancellation
  *
  * Where a [class@Cancel.Scope] is in its lifecycle. The last four are final.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -68,6 +72,8 @@ typedef enum
  * CANCEL_N_STATUSES:
  *
  * The number of values of [enum@Cancel.Status], for arrays indexed by status.
+ *
+ * Since: 0.1
  */
 #define CANCEL_N_STATUSES 7
 
@@ -82,6 +88,8 @@ typedef enum
  *
  * Errors for values that come from outside the program (user input,
  * configuration) and are rejected without changing anything.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -131,6 +139,8 @@ typedef enum /*< flags >*/
  * CANCEL_ERROR:
  *
  * The error domain of [enum@Cancel.Error].
+ *
+ * Since: 0.1
  */
 #define CANCEL_ERROR (cancel_error_quark ())
 

@@ -74,6 +74,8 @@
  * g_auto(CancelScopeGuard) guard = cancel_scope_enter (scope);
  * ok = save_document (doc, G_CANCELLABLE (scope), &error);
  * ```
+ *
+ * Since: 0.1
  */
 
 /* Bits of work waiting for the owner context. */
@@ -612,6 +614,8 @@ cancel_scope_cancel_internal (CancelScope  *self,
  * the outermost emission on this thread has finished its own work.
  *
  * Returns: %TRUE if this call cancelled @self
+ *
+ * Since: 0.1
  */
 gboolean
 cancel_scope_cancel (CancelScope  *self,
@@ -758,13 +762,17 @@ cancel_scope_read_cancellation (CancelScope   *self,
 }
 
 /**
- * cancel_scope_get_reason:
+ * cancel_scope_get_reason: (get-property reason)
  * @self: a scope
  *
- * Why @self was cancelled. Thread-safe. A scope whose cancellable flag was
+ * Why @self was cancelled. A scope whose cancellable flag was
  * flipped by a plain g_cancellable_cancel() reports %CANCEL_REASON_MANUAL.
  *
+ * Callable from any thread.
+ *
  * Returns: the reason, or %CANCEL_REASON_NONE if it was not cancelled
+ *
+ * Since: 0.1
  */
 CancelReason
 cancel_scope_get_reason (CancelScope *self)
@@ -779,15 +787,19 @@ cancel_scope_get_reason (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_origin_reason:
+ * cancel_scope_get_origin_reason: (get-property origin-reason)
  * @self: a scope
  *
  * The reason at the root of the cascade that cancelled @self: for a child
  * of a timed-out parent, [method@Cancel.Scope.get_reason] says
  * %CANCEL_REASON_PARENT and this says %CANCEL_REASON_TIMEOUT. For a scope
- * cancelled directly it equals the reason. Thread-safe.
+ * cancelled directly it equals the reason.
+ *
+ * Callable from any thread.
  *
  * Returns: the origin reason, or %CANCEL_REASON_NONE
+ *
+ * Since: 0.1
  */
 CancelReason
 cancel_scope_get_origin_reason (CancelScope *self)
@@ -802,13 +814,17 @@ cancel_scope_get_origin_reason (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_message:
+ * cancel_scope_get_message: (get-property message)
  * @self: a scope
  *
  * The message given with the cancellation that won. It never changes once
- * set, so the string stays valid as long as @self. Thread-safe.
+ * set, so the string stays valid as long as @self.
+ *
+ * Callable from any thread.
  *
  * Returns: (nullable): the message, or %NULL if not cancelled
+ *
+ * Since: 0.1
  */
 const char *
 cancel_scope_get_message (CancelScope *self)
@@ -823,13 +839,17 @@ cancel_scope_get_message (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_cancel_time:
+ * cancel_scope_get_cancel_time: (get-property cancel-time)
  * @self: a scope
  *
  * When the cancellation that won was requested, in monotonic µs
- * (g_get_monotonic_time()). Thread-safe.
+ * (g_get_monotonic_time()).
+ *
+ * Callable from any thread.
  *
  * Returns: the time, or 0 if @self was not cancelled
+ *
+ * Since: 0.1
  */
 gint64
 cancel_scope_get_cancel_time (CancelScope *self)
@@ -852,9 +872,13 @@ cancel_scope_get_cancel_time (CancelScope *self)
  * the operation and the reason. The error is %G_IO_ERROR_CANCELLED, or
  * %G_IO_ERROR_TIMED_OUT when the reason is %CANCEL_REASON_TIMEOUT, so
  * callers that test `g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CANCELLED)`
- * keep working for every other reason. Thread-safe.
+ * keep working for every other reason.
+ *
+ * Callable from any thread.
  *
  * Returns: %TRUE if @self is cancelled and @error was set
+ *
+ * Since: 0.1
  */
 gboolean
 cancel_scope_set_error_if_cancelled (CancelScope  *self,
@@ -989,6 +1013,8 @@ cancel_scope_set_deadline_internal (CancelScope  *self,
  * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT if
  *   @seconds is not a positive finite number, or
  *   %CANCEL_ERROR_INVALID_STATE if @self ended. Nothing changes then.
+ *
+ * Since: 0.1
  */
 gboolean
 cancel_scope_set_timeout (CancelScope  *self,
@@ -1017,8 +1043,12 @@ cancel_scope_set_timeout (CancelScope  *self,
  * Like [method@Cancel.Scope.set_timeout] with an absolute time. A deadline
  * in the past fires at once.
  *
+ * Callable from any thread.
+ *
  * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT if
  *   @deadline is not positive, or %CANCEL_ERROR_INVALID_STATE if @self ended
+ *
+ * Since: 0.1
  */
 gboolean
 cancel_scope_set_deadline (CancelScope  *self,
@@ -1053,9 +1083,13 @@ cancel_scope_set_deadline (CancelScope  *self,
  * Moves the own deadline of @self later by @seconds. The message of an
  * eventual timeout names the whole duration.
  *
+ * Callable from any thread.
+ *
  * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT for
  *   an invalid @seconds, or %CANCEL_ERROR_INVALID_STATE if @self has no own
  *   deadline, was cancelled, or ended
+ *
+ * Since: 0.1
  */
 gboolean
 cancel_scope_postpone (CancelScope  *self,
@@ -1118,9 +1152,13 @@ cancel_scope_postpone (CancelScope  *self,
  * cancel_scope_get_own_deadline:
  * @self: a scope
  *
- * The deadline set on @self itself, ignoring its ancestors. Thread-safe.
+ * The deadline set on @self itself, ignoring its ancestors.
+ *
+ * Callable from any thread.
  *
  * Returns: a monotonic time in µs, or %CANCEL_NO_DEADLINE
+ *
+ * Since: 0.1
  */
 gint64
 cancel_scope_get_own_deadline (CancelScope *self)
@@ -1137,15 +1175,19 @@ cancel_scope_get_own_deadline (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_deadline:
+ * cancel_scope_get_deadline: (get-property deadline)
  * @self: a scope
  *
  * The effective deadline of @self: the earliest own deadline of @self and
  * of its ancestors, up to and including the nearest shielded one (a
  * shielded scope is not cancelled by its ancestors, so their deadlines do
- * not apply). Thread-safe.
+ * not apply).
+ *
+ * Callable from any thread.
  *
  * Returns: a monotonic time in µs, or %CANCEL_NO_DEADLINE
+ *
+ * Since: 0.1
  */
 gint64
 cancel_scope_get_deadline (CancelScope *self)
@@ -1182,9 +1224,13 @@ cancel_scope_get_deadline (CancelScope *self)
  * @self: a scope
  *
  * Time left until the effective deadline ([method@Cancel.Scope.get_deadline]).
- * Thread-safe.
+ *
+ *
+ * Callable from any thread.
  *
  * Returns: µs left, 0 if the deadline passed, or %CANCEL_NO_DEADLINE (-1)
+ *
+ * Since: 0.1
  */
 gint64
 cancel_scope_get_remaining (CancelScope *self)
@@ -1215,8 +1261,11 @@ cancel_scope_get_remaining (CancelScope *self)
  * listed by its registry ([method@Cancel.Scope.set_registry]). A scope that
  * was cancelled before it began still begins; it will end cancelled.
  *
- * Beginning twice or after the end is a programmer error. Any thread;
+ * Beginning twice or after the end is a programmer error. Callable from
+ * any thread;
  * [signal@Cancel.Scope::started] follows on the owner context.
+ *
+ * Since: 0.1
  */
 void
 cancel_scope_begin (CancelScope *self)
@@ -1460,12 +1509,16 @@ _cancel_scope_is_ended (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_status:
+ * cancel_scope_get_status: (get-property status)
  * @self: a scope
  *
- * Where @self is in its lifecycle. Thread-safe.
+ * Where @self is in its lifecycle.
+ *
+ * Callable from any thread.
  *
  * Returns: the status
+ *
+ * Since: 0.1
  */
 CancelStatus
 cancel_scope_get_status (CancelScope *self)
@@ -1482,12 +1535,16 @@ cancel_scope_get_status (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_start_time:
+ * cancel_scope_get_start_time: (get-property start-time)
  * @self: a scope
  *
- * When [method@Cancel.Scope.begin] was called, in monotonic µs. Thread-safe.
+ * When [method@Cancel.Scope.begin] was called, in monotonic µs.
+ *
+ * Callable from any thread.
  *
  * Returns: the time, or 0 if @self has not begun
+ *
+ * Since: 0.1
  */
 gint64
 cancel_scope_get_start_time (CancelScope *self)
@@ -1504,12 +1561,16 @@ cancel_scope_get_start_time (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_end_time:
+ * cancel_scope_get_end_time: (get-property end-time)
  * @self: a scope
  *
- * When [method@Cancel.Scope.end] was called, in monotonic µs. Thread-safe.
+ * When [method@Cancel.Scope.end] was called, in monotonic µs.
+ *
+ * Callable from any thread.
  *
  * Returns: the time, or 0 if @self has not ended
+ *
+ * Since: 0.1
  */
 gint64
 cancel_scope_get_end_time (CancelScope *self)
@@ -1532,9 +1593,13 @@ cancel_scope_get_end_time (CancelScope *self)
  * The error @self ended with: the error given to [method@Cancel.Scope.end]
  * for %CANCEL_STATUS_FAILED, the cancellation error (as
  * [method@Cancel.Scope.set_error_if_cancelled] makes it) for
- * %CANCEL_STATUS_CANCELLED and %CANCEL_STATUS_TIMED_OUT. Thread-safe.
+ * %CANCEL_STATUS_CANCELLED and %CANCEL_STATUS_TIMED_OUT.
+ *
+ * Callable from any thread.
  *
  * Returns: (transfer full) (nullable): a copy of the error, or %NULL
+ *
+ * Since: 0.1
  */
 GError *
 cancel_scope_dup_error (CancelScope *self)
@@ -1566,6 +1631,8 @@ cancel_scope_dup_error (CancelScope *self)
  * [signal@Cancel.Scope::progress] and the notifications are coalesced to at
  * most one per iteration of the owner context, and the last value always
  * arrives. The progress of a child does not change its parent's.
+ *
+ * Since: 0.1
  */
 void
 cancel_scope_report_progress (CancelScope *self,
@@ -1591,12 +1658,16 @@ cancel_scope_report_progress (CancelScope *self,
 }
 
 /**
- * cancel_scope_get_progress:
+ * cancel_scope_get_progress: (get-property progress)
  * @self: a scope
  *
- * The last fraction reported. Thread-safe.
+ * The last fraction reported.
+ *
+ * Callable from any thread.
  *
  * Returns: from 0 to 1, or -1 when unknown
+ *
+ * Since: 0.1
  */
 double
 cancel_scope_get_progress (CancelScope *self)
@@ -1616,9 +1687,13 @@ cancel_scope_get_progress (CancelScope *self)
  * cancel_scope_dup_progress_message:
  * @self: a scope
  *
- * The last progress message reported. Thread-safe.
+ * The last progress message reported.
+ *
+ * Callable from any thread.
  *
  * Returns: (transfer full) (nullable): a copy of the message
+ *
+ * Since: 0.1
  */
 char *
 cancel_scope_dup_progress_message (CancelScope *self)
@@ -1638,12 +1713,16 @@ cancel_scope_dup_progress_message (CancelScope *self)
 /* Identity, tree, registry                                            */
 
 /**
- * cancel_scope_get_id:
+ * cancel_scope_get_id: (get-property id)
  * @self: a scope
  *
- * A number unique to @self in this process, never 0. Thread-safe.
+ * A number unique to @self in this process, never 0.
+ *
+ * Callable from any thread.
  *
  * Returns: the id
+ *
+ * Since: 0.1
  */
 guint64
 cancel_scope_get_id (CancelScope *self)
@@ -1654,13 +1733,17 @@ cancel_scope_get_id (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_name:
+ * cancel_scope_get_name: (get-property name)
  * @self: a scope
  *
  * The name given at construction, for people reading logs and monitors.
- * Thread-safe.
+ *
+ *
+ * Callable from any thread.
  *
  * Returns: (nullable): the name
+ *
+ * Since: 0.1
  */
 const char *
 cancel_scope_get_name (CancelScope *self)
@@ -1689,8 +1772,12 @@ cancel_scope_get_name (CancelScope *self)
  * context (the one that iterates it, typically), or the context may be
  * finalized meanwhile.
  *
+ * Callable from any thread.
+ *
  * Returns: (transfer none) (nullable): the context, or %NULL once it was
  *   finalized
+ *
+ * Since: 0.1
  */
 GMainContext *
 cancel_scope_get_context (CancelScope *self)
@@ -1706,9 +1793,13 @@ cancel_scope_get_context (CancelScope *self)
  *
  * The parent of @self, also after @self ended. The tree holds no reference
  * on parents: this returns %NULL once the parent was finalized.
- * Thread-safe.
+ *
+ *
+ * Callable from any thread.
  *
  * Returns: (transfer full) (nullable): the parent
+ *
+ * Since: 0.1
  */
 CancelScope *
 cancel_scope_dup_parent (CancelScope *self)
@@ -1781,6 +1872,10 @@ cancel_scope_link_locked (CancelScope *self,
  * @self is not shielded, @self is cancelled with %CANCEL_REASON_PARENT.
  * Changing the parent of a scope that has begun, or making a scope its own
  * ancestor, is a programmer error and changes nothing.
+ *
+ * Callable from any thread.
+ *
+ * Since: 0.1
  */
 void
 cancel_scope_set_parent (CancelScope *self,
@@ -1832,15 +1927,21 @@ cancel_scope_set_parent (CancelScope *self,
 }
 
 /**
- * cancel_scope_get_children:
+ * cancel_scope_get_children: (get-property children)
  * @self: a scope
  *
  * The live children of @self: those that began and have not ended yet,
- * as a list model that changes on the owner context of @self. Pending children are not listed (the model holds its items, and
- * a pending scope the application drops must be freed). Made on first use;
- * call it from the owner context's thread.
+ * as a list model that changes on the owner context of @self. Pending
+ * children are not listed (the model holds its items, and a pending scope
+ * the application drops must be freed). Made on first use, listing the
+ * children begun so far at once; later changes arrive in the owner
+ * context's next iteration.
+ *
+ * Call from the owner context's thread: the model changes there.
  *
  * Returns: (transfer none): a list model of [class@Cancel.Scope]
+ *
+ * Since: 0.1
  */
 GListModel *
 cancel_scope_get_children (CancelScope *self)
@@ -1856,7 +1957,6 @@ cancel_scope_get_children (CancelScope *self)
       g_autoptr(GPtrArray) live = g_ptr_array_new ();
 
       refs = g_ptr_array_new_with_free_func (g_object_unref);
-      self->children = _cancel_children_new (_cancel_dispatch_link_get_context (&self->dispatch));
 
       /* Oldest first: the intrusive list has the newest at its head. */
       for (CancelScope *child = self->first_child; child != NULL; child = child->next_sibling)
@@ -1875,8 +1975,16 @@ cancel_scope_get_children (CancelScope *self)
           if (begun)
             g_ptr_array_add (live, child);
         }
-      for (guint i = live->len; i > 0; i--)
-        _cancel_children_add (self->children, g_ptr_array_index (live, i - 1));
+      for (guint i = 0; i < live->len / 2; i++)
+        {
+          gpointer swap = live->pdata[i];
+
+          live->pdata[i] = live->pdata[live->len - 1 - i];
+          live->pdata[live->len - 1 - i] = swap;
+        }
+      /* Listed at once: the first call shows the children begun so far. */
+      self->children = _cancel_children_new (_cancel_dispatch_link_get_context (&self->dispatch),
+                                             live);
     }
   cancel_mutex_unlock (&tree_lock);
 
@@ -1884,12 +1992,16 @@ cancel_scope_get_children (CancelScope *self)
 }
 
 /**
- * cancel_scope_get_shielded:
+ * cancel_scope_get_shielded: (get-property shielded)
  * @self: a scope
  *
  * Whether @self is shielded from the cancellation of its ancestors.
  *
+ * Callable from any thread.
+ *
  * Returns: %TRUE if shielded
+ *
+ * Since: 0.1
  */
 gboolean
 cancel_scope_get_shielded (CancelScope *self)
@@ -1906,7 +2018,7 @@ cancel_scope_get_shielded (CancelScope *self)
 }
 
 /**
- * cancel_scope_set_shielded:
+ * cancel_scope_set_shielded: (set-property shielded)
  * @self: a scope
  * @shielded: whether to shield it
  *
@@ -1914,7 +2026,10 @@ cancel_scope_get_shielded (CancelScope *self)
  * cancellation, timeouts and sources still work, and while it runs its
  * status is %CANCEL_STATUS_SHIELDED. Use it for cleanup that must finish
  * after the operation around it was cancelled. Shielding a scope that was
- * already cancelled does not undo it. Any thread, until it ends.
+ * already cancelled does not undo it. Callable from any thread, until it
+ * ends.
+ *
+ * Since: 0.1
  */
 void
 cancel_scope_set_shielded (CancelScope *self,
@@ -1951,10 +2066,12 @@ cancel_scope_set_shielded (CancelScope *self,
  * [method@Cancel.Scope.begin], %NULL unless one was set (the default
  * registry is used when none was); after [method@Cancel.Scope.end], %NULL.
  *
- * Any thread. A new reference, because another thread's
+ * Callable from any thread. A new reference, because another thread's
  * [method@Cancel.Scope.end] drops the one @self holds.
  *
  * Returns: (transfer full) (nullable): the registry
+ *
+ * Since: 0.1
  */
 CancelRegistry *
 cancel_scope_dup_registry (CancelScope *self)
@@ -1972,13 +2089,17 @@ cancel_scope_dup_registry (CancelScope *self)
 }
 
 /**
- * cancel_scope_set_registry:
+ * cancel_scope_set_registry: (set-property registry)
  * @self: a pending scope
  * @registry: (nullable): the registry, or %NULL to opt out of tracking
  *
  * Chooses the registry that will list @self once it begins; by default it
  * is [func@Cancel.Registry.get_default]. Only before
  * [method@Cancel.Scope.begin].
+ *
+ * Callable from any thread.
+ *
+ * Since: 0.1
  */
 void
 cancel_scope_set_registry (CancelScope    *self,
@@ -2279,11 +2400,20 @@ cancel_scope_dispose (GObject *object)
   g_autoptr(GPtrArray) orphans = NULL;
   CancelChildren *children;
   CancelTimer *timer;
+  gboolean running;
 
   cancel_mutex_lock (&self->lock);
+  running = status_is_live (self->status);
   sources = g_steal_pointer (&self->sources);
   timer = g_steal_pointer (&self->timer);
   cancel_mutex_unlock (&self->lock);
+
+  /* A registry holds the scopes it lists: only an unregistered one gets
+   * here while running, and it would never end. */
+  if (running)
+    g_warning ("Scope %" G_GUINT64_FORMAT " “%s” was freed while running: end it with "
+               "cancel_scope_end() or cancel_scope_fail() before dropping it",
+               self->id, self->name != NULL ? self->name : "");
 
   for (guint i = 0; sources != NULL && i < sources->len; i++)
     _cancel_source_disarm (g_ptr_array_index (sources, i));
@@ -2365,9 +2495,11 @@ cancel_scope_class_init (CancelScopeClass *klass)
   cancellable_class->cancelled = cancel_scope_cancelled;
 
   /**
-   * CancelScope:id:
+   * CancelScope:id: (getter get_id)
    *
    * A number unique to the scope in this process, never 0.
+   *
+   * Since: 0.1
    */
   properties[PROP_ID] =
     g_param_spec_uint64 ("id", NULL, NULL,
@@ -2375,9 +2507,11 @@ cancel_scope_class_init (CancelScopeClass *klass)
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:name:
+   * CancelScope:name: (getter get_name)
    *
    * A name for people reading monitors and logs.
+   *
+   * Since: 0.1
    */
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL,
@@ -2390,6 +2524,8 @@ cancel_scope_class_init (CancelScopeClass *klass)
    * The parent scope, held without a reference. Settable at construction
    * and, with [method@Cancel.Scope.set_parent], until the scope begins.
    * Notified on the owner context, also when the parent is finalized.
+   *
+   * Since: 0.1
    */
   properties[PROP_PARENT] =
     g_param_spec_object ("parent", NULL, NULL,
@@ -2398,9 +2534,11 @@ cancel_scope_class_init (CancelScopeClass *klass)
                           G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:children:
+   * CancelScope:children: (getter get_children)
    *
    * The live children, see [method@Cancel.Scope.get_children].
+   *
+   * Since: 0.1
    */
   properties[PROP_CHILDREN] =
     g_param_spec_object ("children", NULL, NULL,
@@ -2408,9 +2546,11 @@ cancel_scope_class_init (CancelScopeClass *klass)
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:status:
+   * CancelScope:status: (getter get_status)
    *
    * Where the scope is in its lifecycle. Notified on the owner context.
+   *
+   * Since: 0.1
    */
   properties[PROP_STATUS] =
     g_param_spec_enum ("status", NULL, NULL,
@@ -2418,9 +2558,11 @@ cancel_scope_class_init (CancelScopeClass *klass)
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:reason:
+   * CancelScope:reason: (getter get_reason)
    *
    * Why the scope was cancelled. Notified on the owner context.
+   *
+   * Since: 0.1
    */
   properties[PROP_REASON] =
     g_param_spec_enum ("reason", NULL, NULL,
@@ -2428,10 +2570,12 @@ cancel_scope_class_init (CancelScopeClass *klass)
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:origin-reason:
+   * CancelScope:origin-reason: (getter get_origin_reason)
    *
    * The reason at the root of the cascade that cancelled the scope.
    * Notified on the owner context.
+   *
+   * Since: 0.1
    */
   properties[PROP_ORIGIN_REASON] =
     g_param_spec_enum ("origin-reason", NULL, NULL,
@@ -2439,9 +2583,11 @@ cancel_scope_class_init (CancelScopeClass *klass)
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:message:
+   * CancelScope:message: (getter get_message)
    *
    * The message of the cancellation. Notified on the owner context.
+   *
+   * Since: 0.1
    */
   properties[PROP_MESSAGE] =
     g_param_spec_string ("message", NULL, NULL,
@@ -2449,10 +2595,12 @@ cancel_scope_class_init (CancelScopeClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:cancel-time:
+   * CancelScope:cancel-time: (getter get_cancel_time)
    *
    * When the cancellation was requested, in monotonic µs; 0 if never.
    * Notified on the owner context.
+   *
+   * Since: 0.1
    */
   properties[PROP_CANCEL_TIME] =
     g_param_spec_int64 ("cancel-time", NULL, NULL,
@@ -2460,12 +2608,14 @@ cancel_scope_class_init (CancelScopeClass *klass)
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:deadline:
+   * CancelScope:deadline: (getter get_deadline)
    *
    * The effective deadline in monotonic µs, see
    * [method@Cancel.Scope.get_deadline]; %CANCEL_NO_DEADLINE if none.
    * Notified on the owner context when the scope's own deadline or its
    * shield change (not when an ancestor's deadline does).
+   *
+   * Since: 0.1
    */
   properties[PROP_DEADLINE] =
     g_param_spec_int64 ("deadline", NULL, NULL,
@@ -2473,10 +2623,12 @@ cancel_scope_class_init (CancelScopeClass *klass)
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:shielded:
+   * CancelScope:shielded: (getter get_shielded) (setter set_shielded)
    *
    * Whether ancestors' cancellations pass the scope by. Notified on the
    * owner context.
+   *
+   * Since: 0.1
    */
   properties[PROP_SHIELDED] =
     g_param_spec_boolean ("shielded", NULL, NULL,
@@ -2485,10 +2637,12 @@ cancel_scope_class_init (CancelScopeClass *klass)
                            G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:progress:
+   * CancelScope:progress: (getter get_progress)
    *
    * The fraction done, from 0 to 1, or -1 when unknown. Notified on the
    * owner context, at most once per iteration.
+   *
+   * Since: 0.1
    */
   properties[PROP_PROGRESS] =
     g_param_spec_double ("progress", NULL, NULL,
@@ -2499,6 +2653,8 @@ cancel_scope_class_init (CancelScopeClass *klass)
    * CancelScope:progress-message:
    *
    * What is being done. Notified on the owner context.
+   *
+   * Since: 0.1
    */
   properties[PROP_PROGRESS_MESSAGE] =
     g_param_spec_string ("progress-message", NULL, NULL,
@@ -2506,10 +2662,12 @@ cancel_scope_class_init (CancelScopeClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:start-time:
+   * CancelScope:start-time: (getter get_start_time)
    *
    * When the scope began, in monotonic µs; 0 before. Notified on the owner
    * context.
+   *
+   * Since: 0.1
    */
   properties[PROP_START_TIME] =
     g_param_spec_int64 ("start-time", NULL, NULL,
@@ -2517,10 +2675,12 @@ cancel_scope_class_init (CancelScopeClass *klass)
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:end-time:
+   * CancelScope:end-time: (getter get_end_time)
    *
    * When the scope ended, in monotonic µs; 0 before. Notified on the owner
    * context.
+   *
+   * Since: 0.1
    */
   properties[PROP_END_TIME] =
     g_param_spec_int64 ("end-time", NULL, NULL,
@@ -2532,6 +2692,8 @@ cancel_scope_class_init (CancelScopeClass *klass)
    *
    * The error the scope ended with, see [method@Cancel.Scope.dup_error].
    * Notified on the owner context.
+   *
+   * Since: 0.1
    */
   properties[PROP_ERROR] =
     g_param_spec_boxed ("error", NULL, NULL,
@@ -2539,10 +2701,12 @@ cancel_scope_class_init (CancelScopeClass *klass)
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
-   * CancelScope:registry:
+   * CancelScope:registry: (setter set_registry)
    *
    * The registry that lists the scope while it runs; see
    * [method@Cancel.Scope.set_registry].
+   *
+   * Since: 0.1
    */
   properties[PROP_REGISTRY] =
     g_param_spec_object ("registry", NULL, NULL,
@@ -2557,6 +2721,8 @@ cancel_scope_class_init (CancelScopeClass *klass)
    *
    * Emitted once after [method@Cancel.Scope.begin], on the owner context of
    * the scope, in a later iteration, whichever thread began it.
+   *
+   * Since: 0.1
    */
   signals[STARTED] =
     g_signal_new ("started",
@@ -2572,6 +2738,8 @@ cancel_scope_class_init (CancelScopeClass *klass)
    *
    * Emitted once after [method@Cancel.Scope.end], on the owner context of
    * the scope, in a later iteration, whichever thread ended it.
+   *
+   * Since: 0.1
    */
   signals[FINISHED] =
     g_signal_new ("finished",
@@ -2589,6 +2757,8 @@ cancel_scope_class_init (CancelScopeClass *klass)
    * Emitted on the owner context of the scope after
    * [method@Cancel.Scope.report_progress] was called from any thread; at
    * most once per iteration, with the latest values.
+   *
+   * Since: 0.1
    */
   signals[PROGRESS] =
     g_signal_new ("progress",

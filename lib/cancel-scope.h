@@ -28,6 +28,8 @@ typedef struct _CancelRegistry CancelRegistry;
  *
  * The value of [property@Cancel.Scope:deadline] and of
  * [method@Cancel.Scope.get_remaining] when no deadline applies.
+ *
+ * Since: 0.1
  */
 #define CANCEL_NO_DEADLINE ((gint64) -1)
 
@@ -202,6 +204,8 @@ void            cancel_scope_pop_current              (CancelScope   *self);
  * g_auto(CancelScopeGuard) guard = cancel_scope_enter (scope);
  * save_document (doc, G_CANCELLABLE (scope), &error);
  * ```
+ *
+ * Since: 0.1
  */
 typedef CancelScope *CancelScopeGuard G_GNUC_UNUSED;  /* used only for its cleanup */
 

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
 #include <cancelable.h>
 
 typedef struct
@@ -69,7 +71,7 @@ capture_writer (GLogLevelFlags   log_level,
 }
 
 static Record *
-find_record (const char *message_prefix,
+find_record (const char *event,
              guint64     id)
 {
   g_autofree char *id_string = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
@@ -78,7 +80,7 @@ find_record (const char *message_prefix,
     {
       Record *record = g_ptr_array_index (records, i);
 
-      if (g_str_has_prefix (record->message, message_prefix) &&
+      if (strstr (record->message, event) != NULL &&
           g_strcmp0 (record->scope_id, id_string) == 0)
         return record;
     }
@@ -104,11 +106,20 @@ test_lifecycle_fields (void)
   record = find_record ("Started", cancel_scope_get_id (scope));
   g_assert_nonnull (record);
   g_assert_cmpstr (record->scope_name, ==, "Export");
+  /* The text alone, as a terminal shows it, names the scope and its id. */
+  {
+    g_autofree char *expected = g_strdup_printf ("Scope %" G_GUINT64_FORMAT " “Export”: Started",
+                                                 cancel_scope_get_id (scope));
+
+    g_assert_cmpstr (record->message, ==, expected);
+  }
 
   record = find_record ("Cancelled", cancel_scope_get_id (scope));
   g_assert_nonnull (record);
   g_assert_cmpstr (record->reason, ==, "signal");
   g_assert_nonnull (strstr (record->message, "Received SIGINT"));
+  g_assert_nonnull (strstr (record->message, "“Export”"));
+  g_assert_nonnull (strstr (record->message, "(reason: signal)"));
 
   /* The cascade is logged for the child too, with its own reason. */
   record = find_record ("Cancelled", cancel_scope_get_id (child));

@@ -1458,6 +1458,37 @@ model_contains (GListModel *model,
   return FALSE;
 }
 
+/* Asked for after children began, the model lists them at once, oldest
+ * first, with no iteration of the owner context in between. */
+static void
+test_children_model_first_call (void)
+{
+  g_autoptr(CancelScope) parent = new_private_scope (NULL, "Parent");
+  g_autoptr(CancelScope) first = new_private_scope (parent, "First");
+  g_autoptr(CancelScope) second = new_private_scope (parent, "Second");
+  g_autoptr(CancelScope) pending = new_private_scope (parent, "Pending");
+  g_autoptr(CancelScope) item0 = NULL;
+  g_autoptr(CancelScope) item1 = NULL;
+  GListModel *children;
+
+  cancel_scope_begin (first);
+  cancel_scope_begin (second);
+  children = cancel_scope_get_children (parent);
+  g_assert_cmpuint (g_list_model_get_n_items (children), ==, 2);
+  item0 = g_list_model_get_item (children, 0);
+  item1 = g_list_model_get_item (children, 1);
+  g_assert_true (item0 == first);
+  g_assert_true (item1 == second);
+
+  /* Later changes still arrive, once, on the owner context. */
+  cancel_scope_end (first);
+  WAIT_UNTIL (NULL, g_list_model_get_n_items (children) == 1);
+  drain (NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (children), ==, 1);
+  cancel_scope_end (second);
+  WAIT_UNTIL (NULL, g_list_model_get_n_items (children) == 0);
+}
+
 /* The children model lists the children that began and have not ended,
  * and changes on the owner context. */
 static void
@@ -2275,6 +2306,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Scope/tree/dup-parent-after-end", test_dup_parent_after_end);
   g_test_add_func ("/Cancel/Scope/tree/set-parent", test_set_parent);
   g_test_add_func ("/Cancel/Scope/tree/children-model", test_children_model);
+  g_test_add_func ("/Cancel/Scope/tree/children-model-first-call", test_children_model_first_call);
   g_test_add_func ("/Cancel/Scope/tree/children-model-drops-finalized-child",
                    test_children_model_drops_finalized_child);
 

@@ -13,6 +13,14 @@
 
 #include "cancel-test-util.h"
 
+/* A firing thread drops its reference on a scope a little after the
+ * cancellation it made was seen. */
+static guint
+ref_count (gpointer object)
+{
+  return (guint) g_atomic_int_get ((gint *) &G_OBJECT (object)->ref_count);
+}
+
 static guint
 rounds (guint n)
 {
@@ -184,6 +192,23 @@ test_fail_null_error (void)
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_failed ();
   g_test_trap_assert_stderr ("*CRITICAL*cancel_scope_fail*error != NULL*");
+}
+
+/* An unregistered running scope dropped without an end says so. */
+static void
+test_dropped_while_running_warns (void)
+{
+  if (g_test_subprocess ())
+    {
+      CancelScope *scope = new_private_scope (NULL, "Forgotten upload");
+
+      cancel_scope_begin (scope);
+      g_object_unref (scope);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*WARNING*Forgotten upload*freed while running*");
 }
 
 /* ------------------------------------------------------------------ */
@@ -420,6 +445,7 @@ test_watch_on_context (void)
   drain (context);
   drain (NULL);
   g_assert_cmpint (watched.calls, ==, 1);
+  WAIT_UNTIL (NULL, ref_count (scope) == 1);
   g_assert_finalize_object (scope);
 }
 
@@ -589,6 +615,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Scope/fail", test_fail);
   g_test_add_func ("/Cancel/Scope/guard-records-failure", test_guard_records_failure);
   g_test_add_func ("/Cancel/Scope/fail-null-error", test_fail_null_error);
+  g_test_add_func ("/Cancel/Scope/dropped-while-running-warns", test_dropped_while_running_warns);
   g_test_add_func ("/Cancel/Wait/completes-with-status", test_wait_completes_with_status);
   g_test_add_func ("/Cancel/Wait/already-ended", test_wait_already_ended);
   g_test_add_func ("/Cancel/Wait/cancelled", test_wait_cancelled);
