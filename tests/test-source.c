@@ -105,8 +105,12 @@ set_flag_notify (gpointer  data,
 static void
 unref_and_wait_finalized (gpointer object)
 {
-  int gone = 0;
+  int gone;
 
+  /* Atomic, like the notify's write: the notify may run on the thread that
+   * drops the last reference, ordered after this only through GLib's own
+   * (uninstrumented) atomics, so a plain write races for ThreadSanitizer. */
+  g_atomic_int_set (&gone, 0);
   g_object_weak_ref (object, set_flag_notify, &gone);
   g_object_unref (object);
   g_assert_true (wait_until (flag_is_set, &gone));
