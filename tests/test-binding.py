@@ -289,6 +289,96 @@ def test_run_in_thread():
     assert failing.get_status() == Cancel.Status.FAILED
 
 
+def test_tree_and_deadlines():
+    """set_parent, shielding and deadlines, as a Python user calls them."""
+    parent = Cancel.Scope.new_full(None, 'Parent', Cancel.ScopeFlags.UNREGISTERED)
+    child = Cancel.Scope.new_full(None, 'Child', Cancel.ScopeFlags.UNREGISTERED)
+    child.set_parent(parent)
+    assert child.dup_parent() == parent
+    child.set_shielded(True)
+    assert child.get_shielded()
+    child.set_shielded(False)
+
+    now = GLib.get_monotonic_time()
+    assert parent.set_deadline(now + 60 * 1000000)
+    assert parent.get_own_deadline() == now + 60 * 1000000
+    # A child's deadline is the earliest of its own and its ancestors'.
+    assert child.get_deadline() == now + 60 * 1000000
+    assert parent.postpone(30)
+    assert parent.get_own_deadline() == now + 90 * 1000000
+    try:
+        child.postpone(1)
+    except GLib.Error as error:
+        assert error.domain == GLib.quark_to_string(Cancel.error_quark()), error
+    else:
+        raise AssertionError('postpone without a deadline did not raise')
+    parent.begin()
+    child.begin()
+    assert parent.cancel(Cancel.Reason.MANUAL, 'Stop')
+    assert parent.get_cancel_time() > 0
+    assert child.get_cancel_time() >= parent.get_cancel_time()
+    child.end()
+    parent.end()
+
+
+def test_registry_cancel_all():
+    """A private registry: its history limit, cancel_all and
+    cancel_all_with_status, as an application's "Stop" button would."""
+    registry = Cancel.Registry.new()
+    registry.set_history_limit(5)
+    assert registry.get_history_limit() == 5
+    scopes = []
+    for name in ('First', 'Second', 'Shielded'):
+        flags = Cancel.ScopeFlags.SHIELDED if name == 'Shielded' else Cancel.ScopeFlags.NONE
+        scope = Cancel.Scope.new_full(None, name, flags)
+        scope.set_registry(registry)
+        scope.begin()
+        scopes.append(scope)
+    assert registry.cancel_all_with_status(Cancel.Status.SHIELDED, Cancel.Reason.MANUAL,
+                                           'Stop shielded') == 1
+    assert scopes[2].is_cancelled()
+    assert registry.cancel_all(Cancel.Reason.MANUAL, 'Stop all') == 2
+    assert all(scope.is_cancelled() for scope in scopes)
+    for scope in scopes:
+        scope.end()
+
+
+def test_every_function_called():
+    """Every function and method of the Cancel typelib is called by a
+    Python test (test-binding.py, bindings/test-refs.py)."""
+    import os
+    import re
+    gi.require_version('GIRepository', '2.0')
+    from gi.repository import GIRepository
+    repo = GIRepository.Repository.get_default()
+    names = set()
+    for i in range(repo.get_n_infos('Cancel')):
+        info = repo.get_info('Cancel', i)
+        kind = info.get_type()
+        if kind == GIRepository.InfoType.FUNCTION:
+            names.add(info.get_name())
+        elif kind == GIRepository.InfoType.OBJECT:
+            for j in range(GIRepository.object_info_get_n_methods(info)):
+                names.add(GIRepository.object_info_get_method(info, j).get_name())
+        elif kind in (GIRepository.InfoType.STRUCT, GIRepository.InfoType.BOXED):
+            for j in range(GIRepository.struct_info_get_n_methods(info)):
+                names.add(GIRepository.struct_info_get_method(info, j).get_name())
+    here = os.path.dirname(os.path.abspath(__file__))
+    source = ''
+    for path in ('test-binding.py', os.path.join('bindings', 'test-refs.py')):
+        with open(os.path.join(here, path), encoding='utf-8') as f:
+            source += f.read()
+    missing = sorted(name for name in names
+                     if not name.endswith('_get_type') and name not in NOT_CALLED_FROM_PYTHON
+                     and not re.search(r'\.%s\(' % name, source))
+    assert len(names) > 60, sorted(names)
+    assert not missing, 'not called from Python: %s' % missing
+
+
+# Bindings free boxed values themselves.
+NOT_CALLED_FROM_PYTHON = {'free', 'copy'}
+
+
 TESTS = [
     test_timeout_under_main_loop,
     test_cancel_with_signal_reason,
@@ -298,9 +388,12 @@ TESTS = [
     test_wait_async,
     test_connect_cancelled_on_context,
     test_run_in_thread,
+    test_tree_and_deadlines,
+    test_registry_cancel_all,
     test_invalid_timeout_raises,
     test_nesting_and_enums,
     test_progress_signal,
+    test_every_function_called,
 ]
 
 

@@ -1,0 +1,167 @@
+// test-api.js: the Cancel-1 API from GJS as an application uses it, TAP
+// output; the last test checks that every function and method of the
+// typelib is called by a GJS test (this file or test-refs.js), except the
+// ones GJS cannot call (a JavaScript function run on another thread).
+//
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+imports.gi.versions.Cancel = '1';
+imports.gi.versions.GIRepository = '2.0';
+const {Cancel, GIRepository, Gio, GLib} = imports.gi;
+const System = imports.system;
+
+// run_in_thread_async runs its function in GLib's thread pool: GJS refuses
+// to call JavaScript there (test-binding.py runs it from Python).
+const NOT_CALLABLE_FROM_GJS = new Set(['run_in_thread_async', 'run_in_thread_finish', 'free', 'copy']);
+
+function assert(condition, message) {
+    if (!condition)
+        throw new Error(`assertion failed: ${message}`);
+}
+
+function runUntil(condition, context = null) {
+    const guard = GLib.get_monotonic_time() + 30 * 1000000;
+    context = context ?? GLib.MainContext.default();
+    while (!condition()) {
+        if (GLib.get_monotonic_time() > guard)
+            throw new Error('timed out');
+        context.iteration(true);
+    }
+}
+
+function unregistered(name, parent = null) {
+    return Cancel.Scope.new_full(parent, name, Cancel.ScopeFlags.UNREGISTERED);
+}
+
+function testLifecycle() {
+    const scope = unregistered('Download');
+    assert(scope.get_status() === Cancel.Status.PENDING, 'pending');
+    assert(scope.get_start_time() === 0, 'not started');
+    scope.begin();
+    assert(scope.get_status() === Cancel.Status.RUNNING, 'running');
+    assert(scope.get_start_time() > 0, 'started');
+    scope.report_progress(0.5, 'Half');
+    assert(scope.get_progress() === 0.5, 'progress');
+    assert(scope.set_timeout(60), 'timeout');
+    assert(scope.get_own_deadline() > 0 && scope.get_remaining() > 0, 'deadline');
+    assert(scope.postpone(10), 'postpone');
+    assert(scope.cancel(Cancel.Reason.SIGNAL, 'SIGTERM'), 'cancel');
+    assert(scope.get_origin_reason() === Cancel.Reason.SIGNAL, 'origin');
+    assert(scope.get_cancel_time() > 0, 'cancel time');
+    try {
+        scope.set_error_if_cancelled();
+        throw new Error('set_error_if_cancelled did not throw');
+    } catch (error) {
+        assert(error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED), `${error}`);
+        assert(error.message.includes('SIGTERM'), error.message);
+    }
+    scope.end();
+    assert(scope.get_status() === Cancel.Status.CANCELLED, 'cancelled');
+    assert(Cancel.status_is_final(scope.get_status()), 'final');
+    assert(scope.get_end_time() >= scope.get_start_time(), 'end time');
+    assert(scope.dup_registry() === null, 'no registry');
+}
+
+function testFailAndDeadlines() {
+    const scope = unregistered('Save');
+    scope.begin();
+    scope.fail(new GLib.Error(Gio.IOErrorEnum, Gio.IOErrorEnum.NO_SPACE, 'Disk full'));
+    assert(scope.get_status() === Cancel.Status.FAILED, 'failed');
+    assert(scope.dup_error().message === 'Disk full', 'error kept');
+    try {
+        scope.set_deadline(GLib.get_monotonic_time() + 1000000);
+        throw new Error('set_deadline on an ended scope did not throw');
+    } catch (error) {
+        assert(error.domain === Cancel.error_quark(), `${error}`);
+    }
+    assert(scope.get_deadline() === -1, 'no deadline');
+}
+
+function testTreeAndWatch() {
+    const parent = unregistered('Parent');
+    const child = unregistered('Child');
+    child.set_parent(parent);
+    child.set_shielded(true);
+    assert(child.get_shielded(), 'shielded');
+    child.set_shielded(false);
+    parent.begin();
+    child.begin();
+
+    // A deadline fires on a library thread; the callback runs here.
+    const context = GLib.MainContext.new();
+    let calls = 0;
+    const id = child.connect_cancelled(context, () => calls++);
+    const other = child.connect_cancelled(null, () => calls += 100);
+    child.disconnect_cancelled(other);
+    assert(parent.set_timeout(0.02), 'timeout');
+    runUntil(() => calls === 1, context);
+    assert(child.get_reason() === Cancel.Reason.PARENT, 'parent reason');
+    child.disconnect_cancelled(id);
+    child.end();
+    parent.end();
+    GLib.MainContext.default().iteration(false);
+    assert(calls === 1, `calls ${calls}`);
+    assert(parent.get_status() === Cancel.Status.TIMED_OUT, 'timed out');
+}
+
+function testRegistry() {
+    const registry = Cancel.Registry.new();
+    registry.set_history_limit(3);
+    assert(registry.get_history_limit() === 3, 'limit');
+    const scopes = ['One', 'Two'].map(name => {
+        const scope = Cancel.Scope.new_full(null, name, Cancel.ScopeFlags.NONE);
+        scope.set_registry(registry);
+        scope.begin();
+        return scope;
+    });
+    assert(registry.cancel_all_with_status(Cancel.Status.SHIELDED, Cancel.Reason.MANUAL, null) === 0,
+        'no shielded');
+    assert(registry.cancel(scopes[0].get_id(), Cancel.Reason.MANUAL, 'One only'), 'cancel one');
+    assert(registry.cancel_all(Cancel.Reason.MANUAL, 'All') === 1, 'cancel all');
+    scopes.forEach(scope => scope.end());
+}
+
+function testEveryFunctionCalled() {
+    const repo = GIRepository.Repository.get_default();
+    const names = new Set();
+    for (let i = 0; i < repo.get_n_infos('Cancel'); i++) {
+        const info = repo.get_info('Cancel', i);
+        const kind = info.get_type();
+        if (kind === GIRepository.InfoType.FUNCTION) {
+            names.add(info.get_name());
+        } else if (kind === GIRepository.InfoType.OBJECT) {
+            for (let j = 0; j < GIRepository.object_info_get_n_methods(info); j++)
+                names.add(GIRepository.object_info_get_method(info, j).get_name());
+        } else if (kind === GIRepository.InfoType.STRUCT || kind === GIRepository.InfoType.BOXED) {
+            for (let j = 0; j < GIRepository.struct_info_get_n_methods(info); j++)
+                names.add(GIRepository.struct_info_get_method(info, j).get_name());
+        }
+    }
+    const dir = GLib.path_get_dirname(System.programPath);
+    const [, api] = GLib.file_get_contents(System.programPath);
+    const [, refs] = GLib.file_get_contents(GLib.build_filenamev([dir, 'test-refs.js']));
+    const decoder = new TextDecoder();
+    const source = decoder.decode(api) + decoder.decode(refs);
+    const missing = [...names].filter(name => !name.endsWith('_get_type') &&
+        !NOT_CALLABLE_FROM_GJS.has(name) && !source.includes(`.${name}(`)).sort();
+    assert(names.size > 60, `${[...names]}`);
+    assert(missing.length === 0, `not called from GJS: ${missing.join(', ')}`);
+}
+
+const TESTS = [testLifecycle, testFailAndDeadlines, testTreeAndWatch, testRegistry,
+    testEveryFunctionCalled];
+
+print(`1..${TESTS.length}`);
+let failures = 0;
+TESTS.forEach((test, index) => {
+    try {
+        test();
+        print(`ok ${index + 1} - ${test.name}`);
+    } catch (error) {
+        failures++;
+        print(`not ok ${index + 1} - ${test.name}`);
+        for (const line of `${error}\n${error.stack}`.split('\n'))
+            print(`# ${line}`);
+    }
+});
+System.exit(failures > 0 ? 1 : 0);
