@@ -39,14 +39,6 @@ struct _CancelGtkCell
 
 G_DEFINE_FINAL_TYPE (CancelGtkCell, cancel_gtk_cell, GTK_TYPE_WIDGET)
 
-static gboolean
-scope_is_local (CancelScope *scope)
-{
-  GMainContext *context = cancel_scope_get_context (scope);
-
-  return context == NULL || context == g_main_context_default ();
-}
-
 static void
 set_label (CancelGtkCell *self,
            const char    *text)
@@ -232,11 +224,8 @@ update_cancel (CancelGtkCell *self)
 
   if (self->fallback_action != NULL)
     {
-      CancelStatus status = cancel_scope_get_status (self->scope);
-
       g_simple_action_set_enabled (self->fallback_action,
-                                   status == CANCEL_STATUS_RUNNING ||
-                                   status == CANCEL_STATUS_SHIELDED);
+                                   _cancel_gtk_scope_is_live (self->scope));
     }
 }
 
@@ -359,7 +348,7 @@ _cancel_gtk_cell_bind (CancelGtkCell *self,
   _cancel_gtk_cell_unbind (self);
 
   self->scope = g_object_ref (scope);
-  self->local = scope_is_local (scope);
+  self->local = _cancel_gtk_scope_is_local (scope);
 
   if (self->local)
     {

@@ -9,6 +9,7 @@
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
+#include "scope-test-util.h"
 
 #define N_WORKERS 4
 #define N_WORKER_SCOPES 100
@@ -144,13 +145,7 @@ start_scope (Fixture     *f,
              CancelScope *parent,
              const char  *name)
 {
-  CancelScope *scope = cancel_scope_new_with_parent (parent, name);
-
-  cancel_scope_set_registry (scope, f->registry);
-  cancel_scope_begin (scope);
-  g_ptr_array_add (f->scopes, scope);
-
-  return scope;
+  return test_start_scope (f->registry, f->scopes, parent, name);
 }
 
 static GListModel *
