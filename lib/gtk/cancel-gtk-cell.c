@@ -9,6 +9,7 @@
 
 #include "cancel-gtk-cell-private.h"
 #include "cancel-gtk-format-private.h"
+#include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-style-private.h"
 
 #define MAX_HANDLERS 3
@@ -18,6 +19,7 @@ struct _CancelGtkCell
   GtkWidget          parent_instance;
 
   CancelGtkCellKind  kind;
+  /* The monitor's ticking set while this cell is in it */
   GHashTable        *ticking;
 
   CancelScope       *scope;
@@ -37,7 +39,27 @@ struct _CancelGtkCell
   gboolean           pulsing;
 };
 
+G_DEFINE_ENUM_TYPE (CancelGtkCellKind, cancel_gtk_cell_kind,
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_NAME, "name"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_STATUS, "status"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_PROGRESS, "progress"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_ELAPSED, "elapsed"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_REMAINING, "remaining"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_REASON, "reason"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_CANCEL, "cancel"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_DURATION, "duration"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_MESSAGE, "message"))
+
 G_DEFINE_FINAL_TYPE (CancelGtkCell, cancel_gtk_cell, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_KIND,
+  PROP_SCOPE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 set_label (CancelGtkCell *self,
@@ -335,17 +357,40 @@ kind_ticks (CancelGtkCellKind kind)
          kind == CANCEL_GTK_CELL_PROGRESS;
 }
 
-void
-_cancel_gtk_cell_bind (CancelGtkCell *self,
-                       CancelScope   *scope)
+/* In the monitor's ticking set while mapped with a scope that changes
+ * with time, or that is polled (its notifications come from another
+ * thread). Rows a list keeps off screen are refreshed as they scroll in. */
+static void
+update_ticking (CancelGtkCell *self)
 {
-  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
-  g_return_if_fail (CANCEL_IS_SCOPE (scope));
+  gboolean wants = self->scope != NULL &&
+                   gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+                   (!self->local || kind_ticks (self->kind));
 
-  if (self->scope == scope)
-    return;
+  if (wants && self->ticking == NULL)
+    {
+      GtkWidget *monitor = gtk_widget_get_ancestor (GTK_WIDGET (self), CANCEL_GTK_TYPE_MONITOR);
 
-  _cancel_gtk_cell_unbind (self);
+      if (monitor == NULL)
+        return;
+
+      self->ticking = g_hash_table_ref (_cancel_gtk_monitor_get_ticking_set (CANCEL_GTK_MONITOR (monitor)));
+      g_hash_table_add (self->ticking, self);
+    }
+  else if (!wants && self->ticking != NULL)
+    {
+      g_hash_table_remove (self->ticking, self);
+      g_clear_pointer (&self->ticking, g_hash_table_unref);
+    }
+}
+
+static void unbind (CancelGtkCell *self);
+
+static void
+bind (CancelGtkCell *self,
+      CancelScope   *scope)
+{
+  unbind (self);
 
   self->scope = g_object_ref (scope);
   self->local = _cancel_gtk_scope_is_local (scope);
@@ -402,24 +447,17 @@ _cancel_gtk_cell_bind (CancelGtkCell *self,
       gtk_widget_insert_action_group (GTK_WIDGET (self), "row", G_ACTION_GROUP (group));
     }
 
-  if (self->ticking != NULL && (!self->local || kind_ticks (self->kind)))
-    g_hash_table_add (self->ticking, self);
-
+  update_ticking (self);
   update (self);
 }
 
-void
-_cancel_gtk_cell_unbind (CancelGtkCell *self)
+static void
+unbind (CancelGtkCell *self)
 {
   guint i;
 
-  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
-
   if (self->scope == NULL)
     return;
-
-  if (self->ticking != NULL)
-    g_hash_table_remove (self->ticking, self);
 
   for (i = 0; i < MAX_HANDLERS; i++)
     g_clear_signal_handler (&self->handlers[i], self->scope);
@@ -436,6 +474,26 @@ _cancel_gtk_cell_unbind (CancelGtkCell *self)
   stop_pulsing (self);
 
   g_clear_object (&self->scope);
+  update_ticking (self);
+}
+
+void
+_cancel_gtk_cell_set_scope (CancelGtkCell *self,
+                            CancelScope   *scope)
+{
+  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
+  g_return_if_fail (scope == NULL || CANCEL_IS_SCOPE (scope));
+
+  /* A list rebinding a row to the same item costs nothing. */
+  if (self->scope == scope)
+    return;
+
+  if (scope != NULL)
+    bind (self, scope);
+  else
+    unbind (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCOPE]);
 }
 
 void
@@ -633,7 +691,7 @@ cancel_gtk_cell_dispose (GObject *object)
   CancelGtkCell *self = (CancelGtkCell *) object;
   GtkWidget *child;
 
-  _cancel_gtk_cell_unbind (self);
+  unbind (self);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -643,13 +701,76 @@ cancel_gtk_cell_dispose (GObject *object)
 }
 
 static void
-cancel_gtk_cell_finalize (GObject *object)
+cancel_gtk_cell_map (GtkWidget *widget)
 {
-  CancelGtkCell *self = (CancelGtkCell *) object;
+  GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->map (widget);
 
-  g_clear_pointer (&self->ticking, g_hash_table_unref);
+  update_ticking (CANCEL_GTK_CELL (widget));
+}
 
-  G_OBJECT_CLASS (cancel_gtk_cell_parent_class)->finalize (object);
+static void
+cancel_gtk_cell_unmap (GtkWidget *widget)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (widget);
+
+  GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->unmap (widget);
+
+  stop_pulsing (self);
+  update_ticking (self);
+}
+
+static void
+cancel_gtk_cell_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (cancel_gtk_cell_parent_class)->constructed (object);
+
+  build (CANCEL_GTK_CELL (object));
+}
+
+static void
+cancel_gtk_cell_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+
+    case PROP_SCOPE:
+      g_value_set_object (value, self->scope);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cancel_gtk_cell_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      self->kind = g_value_get_enum (value);
+      break;
+
+    case PROP_SCOPE:
+      _cancel_gtk_cell_set_scope (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -658,10 +779,29 @@ cancel_gtk_cell_class_init (CancelGtkCellClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = cancel_gtk_cell_constructed;
+  object_class->get_property = cancel_gtk_cell_get_property;
+  object_class->set_property = cancel_gtk_cell_set_property;
   object_class->dispose = cancel_gtk_cell_dispose;
-  object_class->finalize = cancel_gtk_cell_finalize;
 
+  widget_class->map = cancel_gtk_cell_map;
+  widget_class->unmap = cancel_gtk_cell_unmap;
   widget_class->query_tooltip = cancel_gtk_cell_query_tooltip;
+
+  /* What the cell shows of its scope: set once, by the template. */
+  properties[PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL,
+                       CANCEL_GTK_TYPE_CELL_KIND,
+                       CANCEL_GTK_CELL_NAME,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* The scope shown, bound to the row's item by the template. */
+  properties[PROP_SCOPE] =
+    g_param_spec_object ("scope", NULL, NULL,
+                         CANCEL_TYPE_SCOPE,
+                         (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "cancelcell");
@@ -673,17 +813,4 @@ cancel_gtk_cell_init (CancelGtkCell *self)
   GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
-}
-
-GtkWidget *
-_cancel_gtk_cell_new (CancelGtkCellKind  kind,
-                      GHashTable        *ticking)
-{
-  CancelGtkCell *self = g_object_new (CANCEL_GTK_TYPE_CELL, NULL);
-
-  self->kind = kind;
-  self->ticking = ticking != NULL ? g_hash_table_ref (ticking) : NULL;
-  build (self);
-
-  return GTK_WIDGET (self);
 }

@@ -33,6 +33,9 @@ const char        *_cancel_gtk_monitor_get_stat_text       (CancelGtkMonitor *se
 void               _cancel_gtk_monitor_refresh             (CancelGtkMonitor *self);
 /* Whether the periodic timer runs: only while something counts. */
 gboolean           _cancel_gtk_monitor_get_ticking         (CancelGtkMonitor *self);
+/* The cells the periodic timer refreshes (a set of CancelGtkCell): those
+ * mapped with something that changes with time put themselves there. */
+GHashTable        *_cancel_gtk_monitor_get_ticking_set     (CancelGtkMonitor *self);
 /* How many cells the periodic timer refreshes: the visible ones only. */
 guint              _cancel_gtk_monitor_get_n_ticking       (CancelGtkMonitor *self);
 

@@ -96,11 +96,9 @@ struct _CancelGtkMonitor
   GtkSortListModel    *history_sorted;
   GtkSingleSelection  *history_selection;
 
-  /* The cells the timer refreshes: only bound ones, i.e. visible rows. */
+  /* The cells the timer refreshes: mapped ones that change with time
+   * put themselves there (see cancel-gtk-cell.c). */
   GHashTable          *ticking;
-  /* Cells unbound by their list, to unbind unless bound again at once */
-  GHashTable          *unbinding;
-  guint                unbind_id;
   guint                timer_id;
   guint                n_ticks;
   gboolean             stats_dirty;
@@ -113,18 +111,6 @@ struct _CancelGtkMonitor
   GtkStackPage        *history_page;
   GtkColumnView       *live_view;
   GtkColumnView       *history_view;
-  GtkColumnViewColumn *name_column;
-  GtkColumnViewColumn *status_column;
-  GtkColumnViewColumn *progress_column;
-  GtkColumnViewColumn *elapsed_column;
-  GtkColumnViewColumn *remaining_column;
-  GtkColumnViewColumn *reason_column;
-  GtkColumnViewColumn *cancel_column;
-  GtkColumnViewColumn *history_name_column;
-  GtkColumnViewColumn *history_status_column;
-  GtkColumnViewColumn *history_reason_column;
-  GtkColumnViewColumn *history_duration_column;
-  GtkColumnViewColumn *history_message_column;
   CancelGtkStats      *stats;
   GtkWidget           *empty_label;
   CancelGtkDetails    *details;
@@ -145,148 +131,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void schedule_refresh (CancelGtkMonitor *self);
-
-/* Cells */
-
-static CancelScope *
-list_item_dup_scope (GtkListItem *item)
-{
-  gpointer object = gtk_list_item_get_item (item);
-
-  if (GTK_IS_TREE_LIST_ROW (object))
-    return gtk_tree_list_row_get_item (object);
-
-  return object != NULL ? g_object_ref (object) : NULL;
-}
-
-static CancelGtkCell *
-list_item_get_cell (GtkListItem *item)
-{
-  GtkWidget *child = gtk_list_item_get_child (item);
-
-  if (GTK_IS_TREE_EXPANDER (child))
-    child = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
-
-  return CANCEL_GTK_CELL (child);
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            CancelGtkMonitor         *self)
-{
-  CancelGtkCellKind kind = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "cell-kind"));
-  GtkWidget *cell = _cancel_gtk_cell_new (kind, self->ticking);
-
-  if (g_object_get_data (G_OBJECT (factory), "cell-expander") != NULL)
-    {
-      GtkWidget *expander = gtk_tree_expander_new ();
-
-      gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), cell);
-      gtk_list_item_set_child (item, expander);
-    }
-  else
-    gtk_list_item_set_child (item, cell);
-}
-
-/* GTK 4.8's signal factory unbinds and binds again every row whose
- * position changed, even to the same item: one operation ending near the
- * top of the list rebinds the ~200 rows a list view keeps. So unbinding
- * only marks the cell; a bind to the same item right after costs nothing,
- * and the cells left unbound are really unbound once the list is done
- * (after a refilter, before the next frame: an idle below GTK's redraw
- * would never run while the window draws every frame). */
-static void
-really_unbind_cell (CancelGtkCell *cell)
-{
-  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (cell));
-
-  _cancel_gtk_cell_unbind (cell);
-
-  if (GTK_IS_TREE_EXPANDER (parent))
-    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (parent), NULL);
-}
-
-static void
-flush_unbinds (CancelGtkMonitor *self)
-{
-  GHashTableIter iter;
-  gpointer cell;
-
-  g_clear_handle_id (&self->unbind_id, g_source_remove);
-
-  g_hash_table_iter_init (&iter, self->unbinding);
-  while (g_hash_table_iter_next (&iter, &cell, NULL))
-    {
-      really_unbind_cell (cell);
-      g_hash_table_iter_remove (&iter);
-    }
-}
-
-static gboolean
-on_unbind_idle (gpointer user_data)
-{
-  CancelGtkMonitor *self = user_data;
-
-  self->unbind_id = 0;
-  flush_unbinds (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           CancelGtkMonitor         *self)
-{
-  g_autoptr(CancelScope) scope = list_item_dup_scope (item);
-  GtkWidget *child = gtk_list_item_get_child (item);
-  CancelGtkCell *cell = list_item_get_cell (item);
-
-  g_hash_table_remove (self->unbinding, cell);
-
-  if (GTK_IS_TREE_EXPANDER (child) &&
-      gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (child)) != gtk_list_item_get_item (item))
-    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child),
-                                    GTK_TREE_LIST_ROW (gtk_list_item_get_item (item)));
-
-  /* Nothing to do when it is the same scope as before. */
-  if (scope != NULL)
-    _cancel_gtk_cell_bind (cell, scope);
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             CancelGtkMonitor         *self)
-{
-  g_hash_table_add (self->unbinding, g_object_ref (list_item_get_cell (item)));
-
-  if (self->unbind_id == 0)
-    {
-      self->unbind_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 15, on_unbind_idle, self, NULL);
-      g_source_set_name_by_id (self->unbind_id, "[cancel-gtk] unbind cells");
-    }
-}
-
-static void
-set_column_factory (CancelGtkMonitor    *self,
-                    GtkColumnViewColumn *column,
-                    CancelGtkCellKind    kind,
-                    gboolean             expander)
-{
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
-  g_object_set_data (G_OBJECT (factory), "cell-kind", GUINT_TO_POINTER (kind));
-  if (expander)
-    g_object_set_data (G_OBJECT (factory), "cell-expander", GUINT_TO_POINTER (TRUE));
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
-
-  gtk_column_view_column_set_factory (column, factory);
-}
 
 /* Models */
 
@@ -896,7 +740,6 @@ cancel_gtk_monitor_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  flush_unbinds (self);
 
   if (self->details != NULL)
     _cancel_gtk_details_set_scope (self->details, NULL);
@@ -910,7 +753,6 @@ cancel_gtk_monitor_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   unbind_registry (self);
-  flush_unbinds (self);
 
   if (self->status_filter != NULL)
     gtk_custom_filter_set_filter_func (self->status_filter, NULL, NULL, NULL);
@@ -929,7 +771,6 @@ cancel_gtk_monitor_finalize (GObject *object)
   CancelGtkMonitor *self = CANCEL_GTK_MONITOR (object);
 
   g_clear_pointer (&self->ticking, g_hash_table_unref);
-  g_clear_pointer (&self->unbinding, g_hash_table_unref);
 
   G_OBJECT_CLASS (cancel_gtk_monitor_parent_class)->finalize (object);
 }
@@ -977,6 +818,7 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CANCEL_GTK_TYPE_CELL);
   g_type_ensure (CANCEL_GTK_TYPE_DETAILS);
   g_type_ensure (CANCEL_GTK_TYPE_STATS);
   g_type_ensure (CANCEL_GTK_TYPE_TIMELINE);
@@ -992,18 +834,6 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_page);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, live_view);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_view);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, name_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, status_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, progress_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, elapsed_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, remaining_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, reason_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, cancel_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_name_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_status_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_reason_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_duration_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_message_column);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, stats);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, empty_label);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, details);
@@ -1035,22 +865,8 @@ cancel_gtk_monitor_init (CancelGtkMonitor *self)
   GtkFilter *every;
 
   self->ticking = g_hash_table_new (NULL, NULL);
-  self->unbinding = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  set_column_factory (self, self->name_column, CANCEL_GTK_CELL_NAME, TRUE);
-  set_column_factory (self, self->status_column, CANCEL_GTK_CELL_STATUS, FALSE);
-  set_column_factory (self, self->progress_column, CANCEL_GTK_CELL_PROGRESS, FALSE);
-  set_column_factory (self, self->elapsed_column, CANCEL_GTK_CELL_ELAPSED, FALSE);
-  set_column_factory (self, self->remaining_column, CANCEL_GTK_CELL_REMAINING, FALSE);
-  set_column_factory (self, self->reason_column, CANCEL_GTK_CELL_REASON, FALSE);
-  set_column_factory (self, self->cancel_column, CANCEL_GTK_CELL_CANCEL, FALSE);
-  set_column_factory (self, self->history_name_column, CANCEL_GTK_CELL_NAME, FALSE);
-  set_column_factory (self, self->history_status_column, CANCEL_GTK_CELL_STATUS, FALSE);
-  set_column_factory (self, self->history_reason_column, CANCEL_GTK_CELL_REASON, FALSE);
-  set_column_factory (self, self->history_duration_column, CANCEL_GTK_CELL_DURATION, FALSE);
-  set_column_factory (self, self->history_message_column, CANCEL_GTK_CELL_MESSAGE, FALSE);
 
   name_expression = gtk_property_expression_new (CANCEL_TYPE_SCOPE, NULL, "name");
   self->name_filter = gtk_string_filter_new (name_expression);
@@ -1341,6 +1157,12 @@ void
 _cancel_gtk_monitor_refresh (CancelGtkMonitor *self)
 {
   refresh (self, TRUE);
+}
+
+GHashTable *
+_cancel_gtk_monitor_get_ticking_set (CancelGtkMonitor *self)
+{
+  return self->ticking;
 }
 
 gboolean

@@ -328,6 +328,47 @@ test_monitor_rows (Fixture       *f,
   g_assert_cmpuint (_cancel_gtk_monitor_get_n_ticking (f->monitor), >, 0);
 }
 
+/* The cells come from the .ui templates, their "scope" bound to the row's
+ * operation; those that count time tick only while mapped. */
+static void
+test_monitor_cell_templates (Fixture       *f,
+                             gconstpointer  data)
+{
+  GHashTable *ticking = _cancel_gtk_monitor_get_ticking_set (f->monitor);
+  CancelScope *parent, *child;
+  CancelGtkCell *cell;
+  g_autoptr(CancelScope) bound = NULL;
+  GtkWidget *expander;
+
+  parent = start_scope (f, NULL, "Parent");
+  child = start_scope (f, parent, "Child");
+  wait_for_rows (live_rows (f), 2);
+
+  cell = wait_for_cell (f, child, CANCEL_GTK_CELL_ELAPSED);
+  g_object_get (cell, "scope", &bound, NULL);
+  g_assert_true (bound == child);
+  g_assert_true (g_hash_table_contains (ticking, cell));
+
+  /* The name cell sits in the template's expander, at the row's depth;
+   * a row without children shows no arrow. */
+  cell = wait_for_cell (f, child, CANCEL_GTK_CELL_NAME);
+  expander = gtk_widget_get_parent (GTK_WIDGET (cell));
+  g_assert_true (GTK_IS_TREE_EXPANDER (expander));
+  g_assert_cmpuint (gtk_tree_list_row_get_depth (gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (expander))), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (expander, "leaf"));
+  cell = wait_for_cell (f, parent, CANCEL_GTK_CELL_NAME);
+  g_assert_false (gtk_widget_has_css_class (gtk_widget_get_parent (GTK_WIDGET (cell)), "leaf"));
+  /* A name does not change with time. */
+  g_assert_false (g_hash_table_contains (ticking, cell));
+
+  /* Off screen, nothing of the live view ticks. */
+  gtk_stack_set_visible_child_name (_cancel_gtk_monitor_get_stack (f->monitor), "history");
+  g_assert_cmpuint (g_hash_table_size (ticking), ==, 0);
+  gtk_stack_set_visible_child_name (_cancel_gtk_monitor_get_stack (f->monitor), "live");
+  cell = wait_for_cell (f, child, CANCEL_GTK_CELL_ELAPSED);
+  g_assert_true (g_hash_table_contains (ticking, cell));
+}
+
 static void
 test_monitor_cancel_button (Fixture       *f,
                             gconstpointer  data)
@@ -652,6 +693,8 @@ main (int   argc,
 
   g_test_add ("/CancelGtk/Monitor/rows", Fixture, NULL,
               fixture_setup, test_monitor_rows, fixture_teardown);
+  g_test_add ("/CancelGtk/Monitor/cell-templates", Fixture, NULL,
+              fixture_setup, test_monitor_cell_templates, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/cancel-button", Fixture, NULL,
               fixture_setup, test_monitor_cancel_button, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/filter-name", Fixture, NULL,
