@@ -14,6 +14,7 @@
 #include "cancel-gtk-live-tree-private.h"
 #include "cancel-gtk-mirror-private.h"
 #include "cancel-gtk-monitor-private.h"
+#include "cancel-gtk-search-private.h"
 #include "cancel-gtk-stats-private.h"
 #include "cancel-gtk-style-private.h"
 #include "cancel-gtk-timeline-private.h"
@@ -86,11 +87,8 @@ struct _CancelGtkMonitor
   gulong               live_model_handler;
   GListModel          *tree;
   gulong               tree_handler;
-  GtkStringFilter     *name_filter;
-  GtkCustomFilter     *status_filter;
-  GtkFilter           *search_filter;
+  CancelGtkSearch     *search;
   GtkSingleSelection  *live_selection;
-  guint                status_choice;
 
   GtkFilterListModel  *history_matches;
   GtkSortListModel    *history_sorted;
@@ -134,37 +132,6 @@ static void schedule_refresh (CancelGtkMonitor *self);
 
 /* Models */
 
-static gboolean
-status_matches (gpointer item,
-                gpointer user_data)
-{
-  CancelGtkMonitor *self = user_data;
-  CancelScope *scope = item;
-  CancelStatus status = cancel_scope_get_status (scope);
-  gboolean cancelling = _cancel_gtk_scope_is_cancelling (scope);
-
-  switch (self->status_choice)
-    {
-    case CANCEL_GTK_STATUS_FILTER_RUNNING:
-      return status == CANCEL_STATUS_RUNNING && !cancelling;
-    case CANCEL_GTK_STATUS_FILTER_SHIELDED:
-      return status == CANCEL_STATUS_SHIELDED && !cancelling;
-    case CANCEL_GTK_STATUS_FILTER_CANCELLING:
-      return cancelling;
-    case CANCEL_GTK_STATUS_FILTER_COMPLETED:
-      return status == CANCEL_STATUS_COMPLETED;
-    case CANCEL_GTK_STATUS_FILTER_CANCELLED:
-      return status == CANCEL_STATUS_CANCELLED;
-    case CANCEL_GTK_STATUS_FILTER_TIMED_OUT:
-      return status == CANCEL_STATUS_TIMED_OUT;
-    case CANCEL_GTK_STATUS_FILTER_FAILED:
-      return status == CANCEL_STATUS_FAILED;
-    case CANCEL_GTK_STATUS_FILTER_ALL:
-    default:
-      return TRUE;
-    }
-}
-
 static int
 compare_newest_end_first (gconstpointer a,
                           gconstpointer b,
@@ -180,16 +147,6 @@ compare_newest_end_first (gconstpointer a,
   id_a = cancel_scope_get_id ((CancelScope *) a);
   id_b = cancel_scope_get_id ((CancelScope *) b);
   return id_a < id_b ? 1 : id_a > id_b ? -1 : 0;
-}
-
-/* Search mode: a name or a status is asked for. */
-static gboolean
-wants_flat (CancelGtkMonitor *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-
-  return (text != NULL && text[0] != '\0') ||
-         self->status_choice != CANCEL_GTK_STATUS_FILTER_ALL;
 }
 
 static void
@@ -295,10 +252,10 @@ bind_registry (CancelGtkMonitor *self,
   self->history = g_object_ref (cancel_registry_get_history (registry));
   self->history_mirror = _cancel_gtk_mirror_new (self->history);
 
-  self->live_tree = _cancel_gtk_live_tree_new (registry, self->search_filter);
-  _cancel_gtk_live_tree_set_flat (self->live_tree, wants_flat (self));
+  self->live_tree = _cancel_gtk_live_tree_new (registry, _cancel_gtk_search_get_filter (self->search));
+  _cancel_gtk_live_tree_set_flat (self->live_tree, _cancel_gtk_search_is_active (self->search));
   self->history_matches = gtk_filter_list_model_new (g_object_ref (self->history_mirror),
-                                                     g_object_ref (self->search_filter));
+                                                     g_object_ref (_cancel_gtk_search_get_filter (self->search)));
   sorter = GTK_SORTER (gtk_custom_sorter_new (compare_newest_end_first, NULL, NULL));
   self->history_sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->history_matches)),
                                                   sorter);
@@ -319,7 +276,7 @@ update_mode (CancelGtkMonitor *self)
 {
   /* A change of mode shows the new rows through notify::model. */
   if (self->live_tree != NULL)
-    _cancel_gtk_live_tree_set_flat (self->live_tree, wants_flat (self));
+    _cancel_gtk_live_tree_set_flat (self->live_tree, _cancel_gtk_search_is_active (self->search));
   update_empty_label (self);
 }
 
@@ -327,9 +284,7 @@ static void
 on_search_changed (CancelGtkMonitor *self,
                    GtkSearchEntry   *entry)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  gtk_string_filter_set_search (self->name_filter, text != NULL && text[0] != '\0' ? text : NULL);
+  _cancel_gtk_search_set_text (self->search, gtk_editable_get_text (GTK_EDITABLE (entry)));
   update_mode (self);
 }
 
@@ -343,11 +298,7 @@ on_status_selected (CancelGtkMonitor *self,
   if (choice == GTK_INVALID_LIST_POSITION || choice >= CANCEL_GTK_N_STATUS_FILTERS)
     choice = CANCEL_GTK_STATUS_FILTER_ALL;
 
-  if (choice == self->status_choice)
-    return;
-
-  self->status_choice = choice;
-  gtk_filter_changed (GTK_FILTER (self->status_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  _cancel_gtk_search_set_status (self->search, choice);
   update_mode (self);
 }
 
@@ -537,11 +488,8 @@ refresh (CancelGtkMonitor *self,
   refresh_titles (self);
 
   /* A live status filter goes stale when operations get cancelled. */
-  if (self->n_ticks % 2 == 0 &&
-      (self->status_choice == CANCEL_GTK_STATUS_FILTER_RUNNING ||
-       self->status_choice == CANCEL_GTK_STATUS_FILTER_SHIELDED ||
-       self->status_choice == CANCEL_GTK_STATUS_FILTER_CANCELLING))
-    gtk_filter_changed (GTK_FILTER (self->status_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (self->n_ticks % 2 == 0)
+    _cancel_gtk_search_refresh (self->search);
 }
 
 /* Something counts: a live operation (elapsed time, time left, progress,
@@ -593,27 +541,6 @@ schedule_refresh (CancelGtkMonitor *self)
 
   self->timer_id = g_timeout_add (REFRESH_INTERVAL, on_timer, self);
   g_source_set_name_by_id (self->timer_id, "[cancel-gtk] monitor refresh");
-}
-
-/* Building */
-
-static void
-build_status_dropdown (CancelGtkMonitor *self)
-{
-  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
-
-  /* In the order of the CANCEL_GTK_STATUS_FILTER_ values. */
-  gtk_string_list_append (choices, _("All Statuses"));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_RUNNING));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_SHIELDED));
-  gtk_string_list_append (choices, C_("status", "Cancelling"));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_COMPLETED));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_CANCELLED));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_TIMED_OUT));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_FAILED));
-
-  gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (choices));
-  gtk_drop_down_set_selected (self->status_dropdown, CANCEL_GTK_STATUS_FILTER_ALL);
 }
 
 /* Actions */
@@ -754,11 +681,7 @@ cancel_gtk_monitor_dispose (GObject *object)
 
   unbind_registry (self);
 
-  if (self->status_filter != NULL)
-    gtk_custom_filter_set_filter_func (self->status_filter, NULL, NULL, NULL);
-  g_clear_object (&self->search_filter);
-  g_clear_object (&self->name_filter);
-  g_clear_object (&self->status_filter);
+  g_clear_object (&self->search);
   g_clear_object (&self->live_selection);
   g_clear_object (&self->history_selection);
 
@@ -861,23 +784,13 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
 static void
 cancel_gtk_monitor_init (CancelGtkMonitor *self)
 {
-  GtkExpression *name_expression;
-  GtkFilter *every;
+  g_autoptr(GListModel) choices = _cancel_gtk_search_dup_choices ();
 
   self->ticking = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  name_expression = gtk_property_expression_new (CANCEL_TYPE_SCOPE, NULL, "name");
-  self->name_filter = gtk_string_filter_new (name_expression);
-  gtk_string_filter_set_match_mode (self->name_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  gtk_string_filter_set_ignore_case (self->name_filter, TRUE);
-  self->status_filter = gtk_custom_filter_new (status_matches, self, NULL);
-
-  every = GTK_FILTER (gtk_every_filter_new ());
-  gtk_multi_filter_append (GTK_MULTI_FILTER (every), g_object_ref (GTK_FILTER (self->name_filter)));
-  gtk_multi_filter_append (GTK_MULTI_FILTER (every), g_object_ref (GTK_FILTER (self->status_filter)));
-  self->search_filter = every;
+  self->search = _cancel_gtk_search_new ();
 
   self->live_selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->live_selection, FALSE);
@@ -895,7 +808,8 @@ cancel_gtk_monitor_init (CancelGtkMonitor *self)
                             G_CALLBACK (update_history_view), self);
   update_history_view (self);
 
-  build_status_dropdown (self);
+  gtk_drop_down_set_model (self->status_dropdown, choices);
+  gtk_drop_down_set_selected (self->status_dropdown, CANCEL_GTK_STATUS_FILTER_ALL);
   update_actions (self);
 }
 

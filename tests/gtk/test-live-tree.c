@@ -1,13 +1,15 @@
 /* test-live-tree.c: the monitor's live rows, without a display
  *
- * The rows the monitor's live view shows come from CancelGtkLiveTree, a
- * model with no widget: this test never opens a display (meson runs it
- * with DISPLAY and WAYLAND_DISPLAY unset).
+ * The rows the monitor's live view shows come from CancelGtkLiveTree, and
+ * its lists are filtered by CancelGtkSearch: models with no widget, so
+ * this test never opens a display (meson runs it with DISPLAY and
+ * WAYLAND_DISPLAY unset).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "cancel-gtk-live-tree-private.h"
+#include "cancel-gtk-search-private.h"
 #include "gtk-test-util.h"
 #include "scope-test-util.h"
 
@@ -248,6 +250,56 @@ test_flat (Fixture       *f,
   g_object_unref (filter);
 }
 
+/* The search the monitor's entry and drop-down set: a part of the name in
+ * any case, and a status where "Cancelling" is a state of its own. */
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(CancelGtkSearch) search = _cancel_gtk_search_new ();
+  g_autoptr(GListModel) choices = _cancel_gtk_search_dup_choices ();
+  GtkFilter *filter = _cancel_gtk_search_get_filter (search);
+  CancelScope *copy, *upload, *done;
+
+  g_assert_cmpuint (g_list_model_get_n_items (choices), ==, CANCEL_GTK_N_STATUS_FILTERS);
+
+  copy = start (f, NULL, "Copy photos");
+  upload = start (f, NULL, "Upload photos");
+  done = start (f, NULL, "Copy music");
+  cancel_scope_end (done, NULL);
+
+  g_assert_false (_cancel_gtk_search_is_active (search));
+  g_assert_true (gtk_filter_match (filter, copy) && gtk_filter_match (filter, done));
+
+  _cancel_gtk_search_set_text (search, "COPY");
+  g_assert_true (_cancel_gtk_search_is_active (search));
+  g_assert_true (gtk_filter_match (filter, copy));
+  g_assert_false (gtk_filter_match (filter, upload));
+  g_assert_true (gtk_filter_match (filter, done));
+
+  _cancel_gtk_search_set_status (search, CANCEL_GTK_STATUS_FILTER_RUNNING);
+  g_assert_true (gtk_filter_match (filter, copy));
+  g_assert_false (gtk_filter_match (filter, done));
+
+  /* Cancelled but still running: no longer "Running", now "Cancelling";
+   * the filter learns it when refreshed. */
+  cancel_scope_cancel (copy, CANCEL_REASON_MANUAL, NULL);
+  _cancel_gtk_search_refresh (search);
+  g_assert_false (gtk_filter_match (filter, copy));
+  _cancel_gtk_search_set_status (search, CANCEL_GTK_STATUS_FILTER_CANCELLING);
+  g_assert_true (gtk_filter_match (filter, copy));
+
+  _cancel_gtk_search_set_text (search, NULL);
+  _cancel_gtk_search_set_status (search, CANCEL_GTK_STATUS_FILTER_COMPLETED);
+  g_assert_true (gtk_filter_match (filter, done));
+  g_assert_false (gtk_filter_match (filter, upload));
+
+  _cancel_gtk_search_set_text (search, "");
+  _cancel_gtk_search_set_status (search, CANCEL_GTK_STATUS_FILTER_ALL);
+  g_assert_false (_cancel_gtk_search_is_active (search));
+  g_assert_true (gtk_filter_match (filter, upload));
+}
+
 static void
 test_bad_arguments (void)
 {
@@ -277,6 +329,7 @@ main (int    argc,
   ADD ("other-registry", test_other_registry);
   ADD ("flat", test_flat);
 #undef ADD
+  g_test_add ("/CancelGtk/Search/filter", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add_func ("/CancelGtk/LiveTree/bad-arguments", test_bad_arguments);
 
   return g_test_run ();
