@@ -29,4 +29,10 @@ gboolean           _cancel_gtk_live_tree_get_flat (CancelGtkLiveTree *self);
 void               _cancel_gtk_live_tree_set_flat (CancelGtkLiveTree *self,
                                                    gboolean           flat);
 
+/* Cancels @scope (MANUAL, @message) and so its descendants; returns how
+ * many of those this call cancelled, counting the descendants it can
+ * walk on this thread (those on GTK's context). */
+guint              _cancel_gtk_live_tree_cancel_subtree (CancelScope *scope,
+                                                         const char  *message);
+
 G_END_DECLS

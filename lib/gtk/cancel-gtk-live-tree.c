@@ -274,3 +274,56 @@ _cancel_gtk_live_tree_set_flat (CancelGtkLiveTree *self,
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
+
+/* @scope and its live descendants that can be walked on this
+ * thread (children models of other contexts change elsewhere). */
+static GPtrArray *
+collect_subtree (CancelScope *scope)
+{
+  GPtrArray *subtree = g_ptr_array_new_with_free_func (g_object_unref);
+  guint i;
+
+  g_ptr_array_add (subtree, g_object_ref (scope));
+
+  for (i = 0; i < subtree->len; i++)
+    {
+      CancelScope *node = g_ptr_array_index (subtree, i);
+      GListModel *children;
+      guint j, n;
+
+      if (!_cancel_gtk_scope_is_local (node))
+        continue;
+
+      children = cancel_scope_get_children (node);
+      n = g_list_model_get_n_items (children);
+      for (j = 0; j < n; j++)
+        g_ptr_array_add (subtree, g_list_model_get_item (children, j));
+    }
+
+  return subtree;
+}
+
+guint
+_cancel_gtk_live_tree_cancel_subtree (CancelScope *scope,
+                                      const char  *message)
+{
+  g_autoptr(GPtrArray) subtree = NULL;
+  g_autofree gboolean *was_cancelled = NULL;
+  guint i, count = 0;
+
+  g_return_val_if_fail (CANCEL_IS_SCOPE (scope), 0);
+
+  subtree = collect_subtree (scope);
+  was_cancelled = g_new (gboolean, subtree->len);
+  for (i = 0; i < subtree->len; i++)
+    was_cancelled[i] = cancel_scope_get_reason (g_ptr_array_index (subtree, i)) != CANCEL_REASON_NONE;
+
+  /* The cascade runs on this thread before cancel returns. */
+  cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, message);
+
+  for (i = 0; i < subtree->len; i++)
+    if (!was_cancelled[i] && cancel_scope_get_reason (g_ptr_array_index (subtree, i)) != CANCEL_REASON_NONE)
+      count++;
+
+  return count;
+}

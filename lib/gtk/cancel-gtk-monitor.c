@@ -1,5 +1,12 @@
 /* cancel-gtk-monitor.c: a live view of a CancelRegistry
  *
+ * Over 800 lines, for a reason: this is the widget that wires its parts
+ * (the live tree and search models, the details pane, the statistics
+ * strip, the timeline, the cell templates of its .ui) and owns the one
+ * refresh timer that paces them all, which is one concern; about 230 of
+ * its lines are the public API's documentation and the accessors the
+ * tests use.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -65,6 +72,10 @@
  *
  * The monitor has the CSS name `cancelmonitor`; its timeline is
  * `canceltimeline`.
+ *
+ * Like every widget, a monitor is used from the GTK thread only.
+ *
+ * Since: 0.1
  */
 
 #define REFRESH_INTERVAL 250 /* ms: the time columns count down smoothly */
@@ -719,7 +730,9 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
    * CancelGtkMonitor:registry: (attributes org.gtk.Property.get=cancel_gtk_monitor_get_registry org.gtk.Property.set=cancel_gtk_monitor_set_registry)
    *
    * The registry shown. Setting %NULL shows the default registry
-   * ([func@Cancel.Registry.get_default]).
+   * ([func@Cancel.Registry.get_default]). Notified on the GTK thread.
+   *
+   * Since: 0.1
    */
   properties[PROP_REGISTRY] =
     g_param_spec_object ("registry", NULL, NULL,
@@ -733,6 +746,8 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
    * The operation whose details are shown: the last one selected in
    * either list or clicked in the timeline, or %NULL. It stays selected
    * after it ended. Notified on the GTK thread.
+   *
+   * Since: 0.1
    */
   properties[PROP_SELECTED] =
     g_param_spec_object ("selected", NULL, NULL,
@@ -819,7 +834,11 @@ cancel_gtk_monitor_init (CancelGtkMonitor *self)
  *
  * Creates a monitor of @registry.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: (transfer floating): a new [class@CancelGtk.Monitor]
+ *
+ * Since: 0.1
  */
 GtkWidget *
 cancel_gtk_monitor_new (CancelRegistry *registry)
@@ -835,7 +854,11 @@ cancel_gtk_monitor_new (CancelRegistry *registry)
  *
  * Gets the registry shown.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: (transfer none): the registry
+ *
+ * Since: 0.1
  */
 CancelRegistry *
 cancel_gtk_monitor_get_registry (CancelGtkMonitor *self)
@@ -852,6 +875,10 @@ cancel_gtk_monitor_get_registry (CancelGtkMonitor *self)
  *
  * Shows @registry. Its context must be the one GTK runs on (the global
  * default main context): the monitor follows its `items-changed` signals.
+ *
+ * Call from the GTK thread only.
+ *
+ * Since: 0.1
  */
 void
 cancel_gtk_monitor_set_registry (CancelGtkMonitor *self,
@@ -893,7 +920,11 @@ cancel_gtk_monitor_set_registry (CancelGtkMonitor *self,
  * either list (or clicked in the timeline). It stays selected after it
  * ended and left the live list.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: (transfer none) (nullable): the selected operation
+ *
+ * Since: 0.1
  */
 CancelScope *
 cancel_gtk_monitor_get_selected (CancelGtkMonitor *self)
@@ -901,34 +932,6 @@ cancel_gtk_monitor_get_selected (CancelGtkMonitor *self)
   g_return_val_if_fail (CANCEL_GTK_IS_MONITOR (self), NULL);
 
   return _cancel_gtk_details_get_scope (self->details);
-}
-
-/* The selected scope and its live descendants that can be walked on this
- * thread (children models of other contexts change elsewhere). */
-static GPtrArray *
-collect_subtree (CancelScope *scope)
-{
-  GPtrArray *subtree = g_ptr_array_new_with_free_func (g_object_unref);
-  guint i;
-
-  g_ptr_array_add (subtree, g_object_ref (scope));
-
-  for (i = 0; i < subtree->len; i++)
-    {
-      CancelScope *node = g_ptr_array_index (subtree, i);
-      GListModel *children;
-      guint j, n;
-
-      if (!_cancel_gtk_scope_is_local (node))
-        continue;
-
-      children = cancel_scope_get_children (node);
-      n = g_list_model_get_n_items (children);
-      for (j = 0; j < n; j++)
-        g_ptr_array_add (subtree, g_list_model_get_item (children, j));
-    }
-
-  return subtree;
 }
 
 /**
@@ -940,16 +943,18 @@ collect_subtree (CancelScope *scope)
  * descendants are cancelled with it (with %CANCEL_REASON_PARENT), except
  * shielded ones.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: how many operations this call cancelled: the selected one and
  *   its descendants, 0 if nothing is selected or it was cancelled already
+ *
+ * Since: 0.1
  */
 guint
 cancel_gtk_monitor_cancel_selected (CancelGtkMonitor *self)
 {
-  g_autoptr(GPtrArray) subtree = NULL;
-  g_autofree gboolean *was_cancelled = NULL;
   CancelScope *selected;
-  guint i, count = 0;
+  guint count;
 
   g_return_val_if_fail (CANCEL_GTK_IS_MONITOR (self), 0);
 
@@ -957,18 +962,7 @@ cancel_gtk_monitor_cancel_selected (CancelGtkMonitor *self)
   if (selected == NULL)
     return 0;
 
-  subtree = collect_subtree (selected);
-  was_cancelled = g_new (gboolean, subtree->len);
-  for (i = 0; i < subtree->len; i++)
-    was_cancelled[i] = cancel_scope_get_reason (g_ptr_array_index (subtree, i)) != CANCEL_REASON_NONE;
-
-  /* The cascade runs on this thread before cancel returns. */
-  cancel_scope_cancel (selected, CANCEL_REASON_MANUAL, _("Cancelled by user"));
-
-  for (i = 0; i < subtree->len; i++)
-    if (!was_cancelled[i] && cancel_scope_get_reason (g_ptr_array_index (subtree, i)) != CANCEL_REASON_NONE)
-      count++;
-
+  count = _cancel_gtk_live_tree_cancel_subtree (selected, _("Cancelled by user"));
   update_details (self);
 
   return count;
@@ -983,7 +977,11 @@ cancel_gtk_monitor_cancel_selected (CancelGtkMonitor *self)
  * Cancels every live operation of the registry with
  * %CANCEL_REASON_MANUAL, as [method@Cancel.Registry.cancel_all] does.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: how many operations were cancelled
+ *
+ * Since: 0.1
  */
 guint
 cancel_gtk_monitor_cancel_all (CancelGtkMonitor *self,

@@ -250,6 +250,36 @@ test_flat (Fixture       *f,
   g_object_unref (filter);
 }
 
+/* Cancelling a subtree counts what this call cancelled: not a shielded
+ * child, nor one cancelled before. */
+static void
+test_cancel_subtree (Fixture       *f,
+                     gconstpointer  data)
+{
+  CancelScope *batch, *first, *second, *shielded;
+
+  batch = start (f, NULL, "batch");
+  first = start (f, batch, "first");
+  second = start (f, first, "second");
+  shielded = cancel_scope_new_shielded (batch, "shielded");
+  g_ptr_array_add (f->scopes, shielded);
+  cancel_scope_set_registry (shielded, f->registry);
+  cancel_scope_begin (shielded);
+  /* The children models list begun children from the next iteration. */
+  g_assert_nonnull (cancel_scope_get_children (batch));
+  g_assert_nonnull (cancel_scope_get_children (first));
+  assert_rows (f, "batch/0+ first/1+ second/2+ shielded/1+");
+
+  cancel_scope_cancel (second, CANCEL_REASON_MANUAL, NULL);
+  g_assert_cmpuint (_cancel_gtk_live_tree_cancel_subtree (batch, "Stop"), ==, 2);
+  g_assert_cmpint (cancel_scope_get_reason (batch), ==, CANCEL_REASON_MANUAL);
+  g_assert_cmpstr (cancel_scope_get_message (batch), ==, "Stop");
+  g_assert_cmpint (cancel_scope_get_reason (first), ==, CANCEL_REASON_PARENT);
+  g_assert_cmpint (cancel_scope_get_reason (shielded), ==, CANCEL_REASON_NONE);
+
+  g_assert_cmpuint (_cancel_gtk_live_tree_cancel_subtree (batch, "Again"), ==, 0);
+}
+
 /* The search the monitor's entry and drop-down set: a part of the name in
  * any case, and a status where "Cancelling" is a state of its own. */
 static void
@@ -328,6 +358,7 @@ main (int    argc,
   ADD ("late-parent", test_late_parent);
   ADD ("other-registry", test_other_registry);
   ADD ("flat", test_flat);
+  ADD ("cancel-subtree", test_cancel_subtree);
 #undef ADD
   g_test_add ("/CancelGtk/Search/filter", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add_func ("/CancelGtk/LiveTree/bad-arguments", test_bad_arguments);
