@@ -724,6 +724,40 @@ cancel_gtk_cell_unmap (GtkWidget *widget)
   update_ticking (self);
 }
 
+/* GTK 4.8 destroys the rows a list drops in the iteration that changed
+ * the list: after a "cancel all", hundreds of rows, whose cells cost as
+ * much again to tear down. A cell taken out of its window stays alive
+ * until an idle before the next frame (GDK_PRIORITY_REDRAW is HIGH_IDLE +
+ * 20), so that work falls in an iteration of its own. */
+static GPtrArray *released_cells;
+static guint release_id;
+
+static gboolean
+release_cells (gpointer user_data)
+{
+  g_autoptr(GPtrArray) cells = g_steal_pointer (&released_cells);
+
+  release_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_gtk_cell_unroot (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->unroot (widget);
+
+  if (released_cells == NULL)
+    released_cells = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (released_cells, g_object_ref (widget));
+
+  if (release_id == 0)
+    {
+      release_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 15, release_cells, NULL, NULL);
+      g_source_set_name_by_id (release_id, "[cancel-gtk] release cells");
+    }
+}
+
 static void
 cancel_gtk_cell_constructed (GObject *object)
 {
@@ -791,6 +825,7 @@ cancel_gtk_cell_class_init (CancelGtkCellClass *klass)
 
   widget_class->map = cancel_gtk_cell_map;
   widget_class->unmap = cancel_gtk_cell_unmap;
+  widget_class->unroot = cancel_gtk_cell_unroot;
   widget_class->query_tooltip = cancel_gtk_cell_query_tooltip;
 
   /* What the cell shows of its scope: set once, by the template. */

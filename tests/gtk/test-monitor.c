@@ -369,6 +369,30 @@ test_monitor_cell_templates (Fixture       *f,
   g_assert_true (g_hash_table_contains (ticking, cell));
 }
 
+/* A cell taken out of its window is torn down in a later iteration, so a
+ * list that drops hundreds of rows does not do all that work at once. */
+static void
+test_monitor_cell_release (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *cell = g_object_new (CANCEL_GTK_TYPE_CELL, "kind", CANCEL_GTK_CELL_PROGRESS, NULL);
+  g_autoptr(CancelScope) scope = cancel_scope_new_with_parent (NULL, "Released");
+
+  g_assert_cmpint (_cancel_gtk_cell_get_kind (CANCEL_GTK_CELL (cell)), ==, CANCEL_GTK_CELL_PROGRESS);
+  _cancel_gtk_cell_set_scope (CANCEL_GTK_CELL (cell), scope);
+  g_assert_true (_cancel_gtk_cell_get_scope (CANCEL_GTK_CELL (cell)) == scope);
+
+  gtk_window_set_child (GTK_WINDOW (window), cell);
+  g_object_add_weak_pointer (G_OBJECT (cell), (gpointer *) &cell);
+  gtk_window_set_child (GTK_WINDOW (window), NULL);
+  g_assert_nonnull (cell);
+
+  while (cell != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_monitor_cancel_button (Fixture       *f,
                             gconstpointer  data)
@@ -695,6 +719,7 @@ main (int   argc,
               fixture_setup, test_monitor_rows, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/cell-templates", Fixture, NULL,
               fixture_setup, test_monitor_cell_templates, fixture_teardown);
+  g_test_add_func ("/CancelGtk/Monitor/cell-release", test_monitor_cell_release);
   g_test_add ("/CancelGtk/Monitor/cancel-button", Fixture, NULL,
               fixture_setup, test_monitor_cancel_button, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/filter-name", Fixture, NULL,
