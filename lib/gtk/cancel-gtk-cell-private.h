@@ -23,24 +23,27 @@ typedef enum
   CANCEL_GTK_CELL_MESSAGE,
 } CancelGtkCellKind;
 
+#define CANCEL_GTK_TYPE_CELL_KIND (cancel_gtk_cell_kind_get_type ())
+GType cancel_gtk_cell_kind_get_type (void) G_GNUC_CONST;
+
 #define CANCEL_GTK_TYPE_CELL (cancel_gtk_cell_get_type ())
 
 G_DECLARE_FINAL_TYPE (CancelGtkCell, cancel_gtk_cell, CANCEL_GTK, CELL, GtkWidget)
 
-/* @ticking: the set (a GHashTable used as a set) of cells the monitor's
- * one timer refreshes; a bound cell puts itself there while it has
- * something that changes with time, and leaves it when unbound. */
-GtkWidget         *_cancel_gtk_cell_new        (CancelGtkCellKind  kind,
-                                                GHashTable        *ticking);
+/* A cell is made by the monitor's GtkBuilderListItemFactory templates
+ * (cancel-gtk-monitor.ui), with its "kind" given there and its "scope"
+ * bound to the row's item. While mapped, a cell with something that
+ * changes with time puts itself in its monitor's ticking set, which the
+ * monitor's one timer refreshes (see _cancel_gtk_monitor_get_ticking_set). */
 CancelGtkCellKind  _cancel_gtk_cell_get_kind   (CancelGtkCell     *self);
 CancelScope       *_cancel_gtk_cell_get_scope  (CancelGtkCell     *self);
+/* Shows @scope (NULL: nothing); the same as setting "scope". */
+void               _cancel_gtk_cell_set_scope  (CancelGtkCell     *self,
+                                                CancelScope       *scope);
 /* The cancel button of a CANCEL cell, NULL for the other kinds. */
 GtkWidget         *_cancel_gtk_cell_get_button (CancelGtkCell     *self);
 /* The text shown (name, status, message, time...), for tests. */
 const char        *_cancel_gtk_cell_get_text   (CancelGtkCell     *self);
-void               _cancel_gtk_cell_bind       (CancelGtkCell     *self,
-                                                CancelScope       *scope);
-void               _cancel_gtk_cell_unbind     (CancelGtkCell     *self);
 /* Called by the timer for the cells in the ticking set. Only a cell on
  * screen may @animate: pulse its bar when the progress is unknown. */
 void               _cancel_gtk_cell_tick       (CancelGtkCell     *self,

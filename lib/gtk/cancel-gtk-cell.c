@@ -1,5 +1,10 @@
 /* cancel-gtk-cell.c: one cell of a row of the monitor
  *
+ * About 850 lines: one widget for the nine columns, each concern
+ * (building, binding, updating, tooltips) a switch over the kinds, so a
+ * column's code is found in one place per concern and a row costs one
+ * widget type to bind and tick.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -9,6 +14,7 @@
 
 #include "cancel-gtk-cell-private.h"
 #include "cancel-gtk-format-private.h"
+#include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-style-private.h"
 
 #define MAX_HANDLERS 3
@@ -18,6 +24,7 @@ struct _CancelGtkCell
   GtkWidget          parent_instance;
 
   CancelGtkCellKind  kind;
+  /* The monitor's ticking set while this cell is in it */
   GHashTable        *ticking;
 
   CancelScope       *scope;
@@ -37,15 +44,27 @@ struct _CancelGtkCell
   gboolean           pulsing;
 };
 
+G_DEFINE_ENUM_TYPE (CancelGtkCellKind, cancel_gtk_cell_kind,
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_NAME, "name"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_STATUS, "status"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_PROGRESS, "progress"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_ELAPSED, "elapsed"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_REMAINING, "remaining"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_REASON, "reason"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_CANCEL, "cancel"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_DURATION, "duration"),
+  G_DEFINE_ENUM_VALUE (CANCEL_GTK_CELL_MESSAGE, "message"))
+
 G_DEFINE_FINAL_TYPE (CancelGtkCell, cancel_gtk_cell, GTK_TYPE_WIDGET)
 
-static gboolean
-scope_is_local (CancelScope *scope)
-{
-  GMainContext *context = cancel_scope_get_context (scope);
+enum {
+  PROP_0,
+  PROP_KIND,
+  PROP_SCOPE,
+  N_PROPS
+};
 
-  return context == NULL || context == g_main_context_default ();
-}
+static GParamSpec *properties[N_PROPS];
 
 static void
 set_label (CancelGtkCell *self,
@@ -232,11 +251,8 @@ update_cancel (CancelGtkCell *self)
 
   if (self->fallback_action != NULL)
     {
-      CancelStatus status = cancel_scope_get_status (self->scope);
-
       g_simple_action_set_enabled (self->fallback_action,
-                                   status == CANCEL_STATUS_RUNNING ||
-                                   status == CANCEL_STATUS_SHIELDED);
+                                   _cancel_gtk_scope_is_live (self->scope));
     }
 }
 
@@ -346,20 +362,43 @@ kind_ticks (CancelGtkCellKind kind)
          kind == CANCEL_GTK_CELL_PROGRESS;
 }
 
-void
-_cancel_gtk_cell_bind (CancelGtkCell *self,
-                       CancelScope   *scope)
+/* In the monitor's ticking set while mapped with a scope that changes
+ * with time, or that is polled (its notifications come from another
+ * thread). Rows a list keeps off screen are refreshed as they scroll in. */
+static void
+update_ticking (CancelGtkCell *self)
 {
-  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
-  g_return_if_fail (CANCEL_IS_SCOPE (scope));
+  gboolean wants = self->scope != NULL &&
+                   gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+                   (!self->local || kind_ticks (self->kind));
 
-  if (self->scope == scope)
-    return;
+  if (wants && self->ticking == NULL)
+    {
+      GtkWidget *monitor = gtk_widget_get_ancestor (GTK_WIDGET (self), CANCEL_GTK_TYPE_MONITOR);
 
-  _cancel_gtk_cell_unbind (self);
+      if (monitor == NULL)
+        return;
+
+      self->ticking = g_hash_table_ref (_cancel_gtk_monitor_get_ticking_set (CANCEL_GTK_MONITOR (monitor)));
+      g_hash_table_add (self->ticking, self);
+    }
+  else if (!wants && self->ticking != NULL)
+    {
+      g_hash_table_remove (self->ticking, self);
+      g_clear_pointer (&self->ticking, g_hash_table_unref);
+    }
+}
+
+static void unbind (CancelGtkCell *self);
+
+static void
+bind (CancelGtkCell *self,
+      CancelScope   *scope)
+{
+  unbind (self);
 
   self->scope = g_object_ref (scope);
-  self->local = scope_is_local (scope);
+  self->local = _cancel_gtk_scope_is_local (scope);
 
   if (self->local)
     {
@@ -413,24 +452,17 @@ _cancel_gtk_cell_bind (CancelGtkCell *self,
       gtk_widget_insert_action_group (GTK_WIDGET (self), "row", G_ACTION_GROUP (group));
     }
 
-  if (self->ticking != NULL && (!self->local || kind_ticks (self->kind)))
-    g_hash_table_add (self->ticking, self);
-
+  update_ticking (self);
   update (self);
 }
 
-void
-_cancel_gtk_cell_unbind (CancelGtkCell *self)
+static void
+unbind (CancelGtkCell *self)
 {
   guint i;
 
-  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
-
   if (self->scope == NULL)
     return;
-
-  if (self->ticking != NULL)
-    g_hash_table_remove (self->ticking, self);
 
   for (i = 0; i < MAX_HANDLERS; i++)
     g_clear_signal_handler (&self->handlers[i], self->scope);
@@ -447,6 +479,26 @@ _cancel_gtk_cell_unbind (CancelGtkCell *self)
   stop_pulsing (self);
 
   g_clear_object (&self->scope);
+  update_ticking (self);
+}
+
+void
+_cancel_gtk_cell_set_scope (CancelGtkCell *self,
+                            CancelScope   *scope)
+{
+  g_return_if_fail (CANCEL_GTK_IS_CELL (self));
+  g_return_if_fail (scope == NULL || CANCEL_IS_SCOPE (scope));
+
+  /* A list rebinding a row to the same item costs nothing. */
+  if (self->scope == scope)
+    return;
+
+  if (scope != NULL)
+    bind (self, scope);
+  else
+    unbind (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCOPE]);
 }
 
 void
@@ -644,7 +696,7 @@ cancel_gtk_cell_dispose (GObject *object)
   CancelGtkCell *self = (CancelGtkCell *) object;
   GtkWidget *child;
 
-  _cancel_gtk_cell_unbind (self);
+  unbind (self);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -654,13 +706,110 @@ cancel_gtk_cell_dispose (GObject *object)
 }
 
 static void
-cancel_gtk_cell_finalize (GObject *object)
+cancel_gtk_cell_map (GtkWidget *widget)
 {
-  CancelGtkCell *self = (CancelGtkCell *) object;
+  GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->map (widget);
 
-  g_clear_pointer (&self->ticking, g_hash_table_unref);
+  update_ticking (CANCEL_GTK_CELL (widget));
+}
 
-  G_OBJECT_CLASS (cancel_gtk_cell_parent_class)->finalize (object);
+static void
+cancel_gtk_cell_unmap (GtkWidget *widget)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (widget);
+
+  GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->unmap (widget);
+
+  stop_pulsing (self);
+  update_ticking (self);
+}
+
+/* GTK 4.8 destroys the rows a list drops in the iteration that changed
+ * the list: after a "cancel all", hundreds of rows, whose cells cost as
+ * much again to tear down. A cell taken out of its window stays alive
+ * until an idle before the next frame (GDK_PRIORITY_REDRAW is HIGH_IDLE +
+ * 20), so that work falls in an iteration of its own. */
+static GPtrArray *released_cells;
+static guint release_id;
+
+static gboolean
+release_cells (gpointer user_data)
+{
+  g_autoptr(GPtrArray) cells = g_steal_pointer (&released_cells);
+
+  release_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_gtk_cell_unroot (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->unroot (widget);
+
+  if (released_cells == NULL)
+    released_cells = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (released_cells, g_object_ref (widget));
+
+  if (release_id == 0)
+    {
+      release_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 15, release_cells, NULL, NULL);
+      g_source_set_name_by_id (release_id, "[cancel-gtk] release cells");
+    }
+}
+
+static void
+cancel_gtk_cell_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (cancel_gtk_cell_parent_class)->constructed (object);
+
+  build (CANCEL_GTK_CELL (object));
+}
+
+static void
+cancel_gtk_cell_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+
+    case PROP_SCOPE:
+      g_value_set_object (value, self->scope);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cancel_gtk_cell_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      self->kind = g_value_get_enum (value);
+      break;
+
+    case PROP_SCOPE:
+      _cancel_gtk_cell_set_scope (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -669,10 +818,30 @@ cancel_gtk_cell_class_init (CancelGtkCellClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = cancel_gtk_cell_constructed;
+  object_class->get_property = cancel_gtk_cell_get_property;
+  object_class->set_property = cancel_gtk_cell_set_property;
   object_class->dispose = cancel_gtk_cell_dispose;
-  object_class->finalize = cancel_gtk_cell_finalize;
 
+  widget_class->map = cancel_gtk_cell_map;
+  widget_class->unmap = cancel_gtk_cell_unmap;
+  widget_class->unroot = cancel_gtk_cell_unroot;
   widget_class->query_tooltip = cancel_gtk_cell_query_tooltip;
+
+  /* What the cell shows of its scope: set once, by the template. */
+  properties[PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL,
+                       CANCEL_GTK_TYPE_CELL_KIND,
+                       CANCEL_GTK_CELL_NAME,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* The scope shown, bound to the row's item by the template. */
+  properties[PROP_SCOPE] =
+    g_param_spec_object ("scope", NULL, NULL,
+                         CANCEL_TYPE_SCOPE,
+                         (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "cancelcell");
@@ -684,17 +853,4 @@ cancel_gtk_cell_init (CancelGtkCell *self)
   GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
-}
-
-GtkWidget *
-_cancel_gtk_cell_new (CancelGtkCellKind  kind,
-                      GHashTable        *ticking)
-{
-  CancelGtkCell *self = g_object_new (CANCEL_GTK_TYPE_CELL, NULL);
-
-  self->kind = kind;
-  self->ticking = ticking != NULL ? g_hash_table_ref (ticking) : NULL;
-  build (self);
-
-  return GTK_WIDGET (self);
 }

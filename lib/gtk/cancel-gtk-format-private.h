@@ -20,6 +20,13 @@ char        *_cancel_gtk_format_scope_name        (CancelScope *scope);
  * ended yet. */
 gboolean     _cancel_gtk_scope_is_cancelling      (CancelScope *scope);
 
+/* TRUE when the scope notifies on GTK's context (the global default one):
+ * only then may the monitor connect to its signals and children model. */
+gboolean     _cancel_gtk_scope_is_local           (CancelScope *scope);
+
+/* TRUE while the scope runs (RUNNING or SHIELDED). */
+gboolean     _cancel_gtk_scope_is_live            (CancelScope *scope);
+
 /* "Running", "Cancelling", "Timed out", ... (translated). */
 const char  *_cancel_gtk_format_status            (CancelScope *scope);
 

@@ -87,6 +87,22 @@ _cancel_gtk_scope_is_cancelling (CancelScope *scope)
           g_cancellable_is_cancelled (G_CANCELLABLE (scope)));
 }
 
+gboolean
+_cancel_gtk_scope_is_local (CancelScope *scope)
+{
+  GMainContext *context = cancel_scope_get_context (scope);
+
+  return context == NULL || context == g_main_context_default ();
+}
+
+gboolean
+_cancel_gtk_scope_is_live (CancelScope *scope)
+{
+  CancelStatus status = cancel_scope_get_status (scope);
+
+  return status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED;
+}
+
 const char *
 _cancel_gtk_format_status (CancelScope *scope)
 {

@@ -38,6 +38,10 @@ _cancel_gtk_i18n_init (void)
  * nothing. The page is also available, without this call, to any GTK 4
  * application when the library's Inspector module is installed in GTK's
  * `gtk-4.0/4.0.0/inspector` module folder; both ways give one page.
+ *
+ * Call from the GTK thread only.
+ *
+ * Since: 0.1
  */
 void
 cancel_gtk_init (void)

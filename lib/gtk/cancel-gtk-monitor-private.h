@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cancel-gtk-monitor.h"
+#include "cancel-gtk-search-private.h"
 #include "cancel-gtk-timeline-private.h"
 
 G_BEGIN_DECLS
@@ -33,21 +34,10 @@ const char        *_cancel_gtk_monitor_get_stat_text       (CancelGtkMonitor *se
 void               _cancel_gtk_monitor_refresh             (CancelGtkMonitor *self);
 /* Whether the periodic timer runs: only while something counts. */
 gboolean           _cancel_gtk_monitor_get_ticking         (CancelGtkMonitor *self);
+/* The cells the periodic timer refreshes (a set of CancelGtkCell): those
+ * mapped with something that changes with time put themselves there. */
+GHashTable        *_cancel_gtk_monitor_get_ticking_set     (CancelGtkMonitor *self);
 /* How many cells the periodic timer refreshes: the visible ones only. */
 guint              _cancel_gtk_monitor_get_n_ticking       (CancelGtkMonitor *self);
-
-/* The status filter choices, in the order of the drop-down. */
-enum
-{
-  CANCEL_GTK_STATUS_FILTER_ALL,
-  CANCEL_GTK_STATUS_FILTER_RUNNING,
-  CANCEL_GTK_STATUS_FILTER_SHIELDED,
-  CANCEL_GTK_STATUS_FILTER_CANCELLING,
-  CANCEL_GTK_STATUS_FILTER_COMPLETED,
-  CANCEL_GTK_STATUS_FILTER_CANCELLED,
-  CANCEL_GTK_STATUS_FILTER_TIMED_OUT,
-  CANCEL_GTK_STATUS_FILTER_FAILED,
-  CANCEL_GTK_N_STATUS_FILTERS
-};
 
 G_END_DECLS

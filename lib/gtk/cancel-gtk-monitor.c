@@ -1,5 +1,12 @@
 /* cancel-gtk-monitor.c: a live view of a CancelRegistry
  *
+ * Over 800 lines, for a reason: this is the widget that wires its parts
+ * (the live tree and search models, the details pane, the statistics
+ * strip, the timeline, the cell templates of its .ui) and owns the one
+ * refresh timer that paces them all, which is one concern; about 230 of
+ * its lines are the public API's documentation and the accessors the
+ * tests use.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -8,10 +15,14 @@
 #include <glib/gi18n-lib.h>
 
 #include "cancel-gtk-cell-private.h"
+#include "cancel-gtk-details-private.h"
 #include "cancel-gtk-format-private.h"
 #include "cancel-gtk-init-private.h"
+#include "cancel-gtk-live-tree-private.h"
 #include "cancel-gtk-mirror-private.h"
 #include "cancel-gtk-monitor-private.h"
+#include "cancel-gtk-search-private.h"
+#include "cancel-gtk-stats-private.h"
 #include "cancel-gtk-style-private.h"
 #include "cancel-gtk-timeline-private.h"
 
@@ -61,35 +72,13 @@
  *
  * The monitor has the CSS name `cancelmonitor`; its timeline is
  * `canceltimeline`.
+ *
+ * Like every widget, a monitor is used from the GTK thread only.
+ *
+ * Since: 0.1
  */
 
 #define REFRESH_INTERVAL 250 /* ms: the time columns count down smoothly */
-
-static const struct
-{
-  const char *field;
-  const char *caption;
-} detail_fields[] = {
-  { "id",        N_("ID") },
-  { "status",    N_("Status") },
-  { "cause",     N_("Cause") },
-  { "parent",    N_("Parent") },
-  { "children",  N_("Children") },
-  { "started",   N_("Started") },
-  { "duration",  N_("Duration") },
-  { "deadline",  N_("Deadline") },
-  { "progress",  N_("Progress") },
-  { "error",     N_("Error") },
-};
-
-static const CancelStatus stat_statuses[] = {
-  CANCEL_STATUS_RUNNING,
-  CANCEL_STATUS_SHIELDED,
-  CANCEL_STATUS_COMPLETED,
-  CANCEL_STATUS_CANCELLED,
-  CANCEL_STATUS_TIMED_OUT,
-  CANCEL_STATUS_FAILED,
-};
 
 struct _CancelGtkMonitor
 {
@@ -97,50 +86,31 @@ struct _CancelGtkMonitor
 
   CancelRegistry      *registry;
   GListModel          *history;
-  /* The registry's lists, with precise changes (see cancel-gtk-mirror.c) */
-  GListModel          *live_mirror;
+  /* The history, with precise changes (see cancel-gtk-mirror.c) */
   GListModel          *history_mirror;
-  gulong               registry_handler;
   gulong               history_handler;
 
-  /* Live tree: roots of the registry, each expanded into its children. In
-   * search mode (a name or a status is asked for), a flat list of the
-   * matching live operations instead. */
-  GtkCustomFilter     *root_filter;
-  GtkFilterListModel  *roots;
-  GtkStringFilter     *name_filter;
-  GtkCustomFilter     *status_filter;
-  GtkFilter           *search_filter;
-  GtkFilterListModel  *live_matches;
-  GtkTreeListModel    *tree;
+  /* Live rows (see cancel-gtk-live-tree.c): the tree of the registry's
+   * operations or, in search mode (a name or a status is asked for), a
+   * flat list of the matching ones. */
+  CancelGtkLiveTree   *live_tree;
+  gulong               live_handler;
+  gulong               live_model_handler;
+  GListModel          *tree;
   gulong               tree_handler;
+  CancelGtkSearch     *search;
   GtkSingleSelection  *live_selection;
-  gboolean             flat;
-  guint                status_choice;
 
   GtkFilterListModel  *history_matches;
   GtkSortListModel    *history_sorted;
   GtkSingleSelection  *history_selection;
 
-  CancelScope         *details_scope;
-  gulong               details_handler;
-  GHashTable          *detail_values;
-
-  GtkWidget           *stat_values[CANCEL_N_STATUSES];
-  GtkWidget           *average_duration_value;
-  GtkWidget           *latency_value;
-
-  /* The cells the timer refreshes: only bound ones, i.e. visible rows. */
+  /* The cells the timer refreshes: mapped ones that change with time
+   * put themselves there (see cancel-gtk-cell.c). */
   GHashTable          *ticking;
-  /* Cells unbound by their list, to unbind unless bound again at once */
-  GHashTable          *unbinding;
-  guint                unbind_id;
   guint                timer_id;
   guint                n_ticks;
   gboolean             stats_dirty;
-  guint                refilter_id;
-  gboolean             refilter_less;
-  gboolean             refilter_more;
 
   /* Template children */
   GtkSearchEntry      *search_entry;
@@ -150,23 +120,9 @@ struct _CancelGtkMonitor
   GtkStackPage        *history_page;
   GtkColumnView       *live_view;
   GtkColumnView       *history_view;
-  GtkColumnViewColumn *name_column;
-  GtkColumnViewColumn *status_column;
-  GtkColumnViewColumn *progress_column;
-  GtkColumnViewColumn *elapsed_column;
-  GtkColumnViewColumn *remaining_column;
-  GtkColumnViewColumn *reason_column;
-  GtkColumnViewColumn *cancel_column;
-  GtkColumnViewColumn *history_name_column;
-  GtkColumnViewColumn *history_status_column;
-  GtkColumnViewColumn *history_reason_column;
-  GtkColumnViewColumn *history_duration_column;
-  GtkColumnViewColumn *history_message_column;
-  GtkWidget           *stats_box;
+  CancelGtkStats      *stats;
   GtkWidget           *empty_label;
-  GtkStack            *details_stack;
-  GtkWidget           *details_title;
-  GtkWidget           *details_grid;
+  CancelGtkDetails    *details;
   CancelGtkTimeline   *timeline;
   GtkEditable         *cancel_all_entry;
   GtkPopover          *cancel_all_popover;
@@ -183,240 +139,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static gboolean
-scope_is_local (CancelScope *scope)
-{
-  GMainContext *context = cancel_scope_get_context (scope);
-
-  return context == NULL || context == g_main_context_default ();
-}
-
-static gboolean
-scope_is_live (CancelScope *scope)
-{
-  CancelStatus status = cancel_scope_get_status (scope);
-
-  return status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED;
-}
-
 static void schedule_refresh (CancelGtkMonitor *self);
 
-/* Cells */
-
-static CancelScope *
-list_item_dup_scope (GtkListItem *item)
-{
-  gpointer object = gtk_list_item_get_item (item);
-
-  if (GTK_IS_TREE_LIST_ROW (object))
-    return gtk_tree_list_row_get_item (object);
-
-  return object != NULL ? g_object_ref (object) : NULL;
-}
-
-static CancelGtkCell *
-list_item_get_cell (GtkListItem *item)
-{
-  GtkWidget *child = gtk_list_item_get_child (item);
-
-  if (GTK_IS_TREE_EXPANDER (child))
-    child = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
-
-  return CANCEL_GTK_CELL (child);
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            CancelGtkMonitor         *self)
-{
-  CancelGtkCellKind kind = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "cell-kind"));
-  GtkWidget *cell = _cancel_gtk_cell_new (kind, self->ticking);
-
-  if (g_object_get_data (G_OBJECT (factory), "cell-expander") != NULL)
-    {
-      GtkWidget *expander = gtk_tree_expander_new ();
-
-      gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), cell);
-      gtk_list_item_set_child (item, expander);
-    }
-  else
-    gtk_list_item_set_child (item, cell);
-}
-
-/* GTK 4.8's signal factory unbinds and binds again every row whose
- * position changed, even to the same item: one operation ending near the
- * top of the list rebinds the ~200 rows a list view keeps. So unbinding
- * only marks the cell; a bind to the same item right after costs nothing,
- * and the cells left unbound are really unbound once the list is done
- * (after a refilter, before the next frame: an idle below GTK's redraw
- * would never run while the window draws every frame). */
-static void
-really_unbind_cell (CancelGtkCell *cell)
-{
-  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (cell));
-
-  _cancel_gtk_cell_unbind (cell);
-
-  if (GTK_IS_TREE_EXPANDER (parent))
-    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (parent), NULL);
-}
-
-static void
-flush_unbinds (CancelGtkMonitor *self)
-{
-  GHashTableIter iter;
-  gpointer cell;
-
-  g_clear_handle_id (&self->unbind_id, g_source_remove);
-
-  g_hash_table_iter_init (&iter, self->unbinding);
-  while (g_hash_table_iter_next (&iter, &cell, NULL))
-    {
-      really_unbind_cell (cell);
-      g_hash_table_iter_remove (&iter);
-    }
-}
-
-static gboolean
-on_unbind_idle (gpointer user_data)
-{
-  CancelGtkMonitor *self = user_data;
-
-  self->unbind_id = 0;
-  flush_unbinds (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           CancelGtkMonitor         *self)
-{
-  g_autoptr(CancelScope) scope = list_item_dup_scope (item);
-  GtkWidget *child = gtk_list_item_get_child (item);
-  CancelGtkCell *cell = list_item_get_cell (item);
-
-  g_hash_table_remove (self->unbinding, cell);
-
-  if (GTK_IS_TREE_EXPANDER (child) &&
-      gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (child)) != gtk_list_item_get_item (item))
-    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child),
-                                    GTK_TREE_LIST_ROW (gtk_list_item_get_item (item)));
-
-  /* Nothing to do when it is the same scope as before. */
-  if (scope != NULL)
-    _cancel_gtk_cell_bind (cell, scope);
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             CancelGtkMonitor         *self)
-{
-  g_hash_table_add (self->unbinding, g_object_ref (list_item_get_cell (item)));
-
-  if (self->unbind_id == 0)
-    {
-      self->unbind_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 15, on_unbind_idle, self, NULL);
-      g_source_set_name_by_id (self->unbind_id, "[cancel-gtk] unbind cells");
-    }
-}
-
-static void
-set_column_factory (CancelGtkMonitor    *self,
-                    GtkColumnViewColumn *column,
-                    CancelGtkCellKind    kind,
-                    gboolean             expander)
-{
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
-  g_object_set_data (G_OBJECT (factory), "cell-kind", GUINT_TO_POINTER (kind));
-  if (expander)
-    g_object_set_data (G_OBJECT (factory), "cell-expander", GUINT_TO_POINTER (TRUE));
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
-
-  gtk_column_view_column_set_factory (column, factory);
-}
-
 /* Models */
-
-/* A live scope is a root of the tree unless its parent is shown: live in
- * the same registry and watched on this context (its children model can
- * then be shown under it). */
-static gboolean
-is_root (gpointer item,
-         gpointer user_data)
-{
-  CancelRegistry *registry = user_data;
-  g_autoptr(CancelScope) parent = cancel_scope_dup_parent (item);
-  g_autoptr(CancelRegistry) parent_registry = NULL;
-
-  if (parent == NULL)
-    return TRUE;
-
-  parent_registry = cancel_scope_dup_registry (parent);
-  if (parent_registry != registry || !scope_is_local (parent))
-    return TRUE;
-
-  return !scope_is_live (parent);
-}
-
-static GListModel *
-create_children (gpointer item,
-                 gpointer user_data)
-{
-  CancelScope *scope = item;
-
-  /* The children model changes on the scope's owner context: only one
-   * that is GTK's can be shown. */
-  if (!scope_is_local (scope))
-    return NULL;
-
-  return g_object_ref (cancel_scope_get_children (scope));
-}
-
-static GListModel *
-create_no_children (gpointer item,
-                    gpointer user_data)
-{
-  return NULL;
-}
-
-static gboolean
-status_matches (gpointer item,
-                gpointer user_data)
-{
-  CancelGtkMonitor *self = user_data;
-  CancelScope *scope = item;
-  CancelStatus status = cancel_scope_get_status (scope);
-  gboolean cancelling = _cancel_gtk_scope_is_cancelling (scope);
-
-  switch (self->status_choice)
-    {
-    case CANCEL_GTK_STATUS_FILTER_RUNNING:
-      return status == CANCEL_STATUS_RUNNING && !cancelling;
-    case CANCEL_GTK_STATUS_FILTER_SHIELDED:
-      return status == CANCEL_STATUS_SHIELDED && !cancelling;
-    case CANCEL_GTK_STATUS_FILTER_CANCELLING:
-      return cancelling;
-    case CANCEL_GTK_STATUS_FILTER_COMPLETED:
-      return status == CANCEL_STATUS_COMPLETED;
-    case CANCEL_GTK_STATUS_FILTER_CANCELLED:
-      return status == CANCEL_STATUS_CANCELLED;
-    case CANCEL_GTK_STATUS_FILTER_TIMED_OUT:
-      return status == CANCEL_STATUS_TIMED_OUT;
-    case CANCEL_GTK_STATUS_FILTER_FAILED:
-      return status == CANCEL_STATUS_FAILED;
-    case CANCEL_GTK_STATUS_FILTER_ALL:
-    default:
-      return TRUE;
-    }
-}
 
 static int
 compare_newest_end_first (gconstpointer a,
@@ -438,10 +163,11 @@ compare_newest_end_first (gconstpointer a,
 static void
 update_empty_label (CancelGtkMonitor *self)
 {
-  gboolean empty = self->tree == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->tree)) == 0;
+  gboolean empty = self->tree == NULL || g_list_model_get_n_items (self->tree) == 0;
+  gboolean flat = self->live_tree != NULL && _cancel_gtk_live_tree_get_flat (self->live_tree);
 
   gtk_label_set_label (GTK_LABEL (self->empty_label),
-                       self->flat ? _("No matching operations") : _("No running operations"));
+                       flat ? _("No matching operations") : _("No running operations"));
   gtk_widget_set_visible (self->empty_label, empty);
 }
 
@@ -457,91 +183,41 @@ on_tree_items_changed (GListModel       *model,
 }
 
 static void
-rebuild_tree (CancelGtkMonitor *self)
+clear_tree (CancelGtkMonitor *self)
 {
-  GtkTreeListModel *tree = NULL;
+  if (self->tree == NULL)
+    return;
 
-  if (self->tree != NULL)
+  g_clear_signal_handler (&self->tree_handler, self->tree);
+  g_clear_object (&self->tree);
+}
+
+/* Shows the live tree's rows, after a change of registry or of mode. */
+static void
+show_tree (CancelGtkMonitor *self)
+{
+  clear_tree (self);
+
+  if (self->live_tree != NULL)
     {
-      g_clear_signal_handler (&self->tree_handler, self->tree);
-      g_clear_object (&self->tree);
-    }
-
-  if (self->registry != NULL)
-    {
-      if (self->flat)
-        tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->live_matches)),
-                                        FALSE, FALSE, create_no_children, NULL, NULL);
-      else
-        tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->roots)),
-                                        FALSE, TRUE, create_children, NULL, NULL);
-
-      self->tree = tree;
-      self->tree_handler = g_signal_connect (tree, "items-changed",
+      self->tree = g_object_ref (_cancel_gtk_live_tree_get_model (self->live_tree));
+      self->tree_handler = g_signal_connect (self->tree, "items-changed",
                                              G_CALLBACK (on_tree_items_changed), self);
     }
 
-  gtk_single_selection_set_model (self->live_selection, G_LIST_MODEL (tree));
+  gtk_single_selection_set_model (self->live_selection, self->tree);
   update_empty_label (self);
 }
 
-static gboolean
-refilter_roots (gpointer user_data)
-{
-  CancelGtkMonitor *self = user_data;
-  GtkFilterChange change;
-
-  self->refilter_id = 0;
-
-  if (self->refilter_less && self->refilter_more)
-    change = GTK_FILTER_CHANGE_DIFFERENT;
-  else if (self->refilter_less)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  else
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-
-  self->refilter_less = self->refilter_more = FALSE;
-
-  if (self->root_filter != NULL)
-    gtk_filter_changed (GTK_FILTER (self->root_filter), change);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
-on_registry_items_changed (GListModel       *model,
-                           guint             position,
-                           guint             removed,
-                           guint             added,
-                           CancelGtkMonitor *self)
+on_live_items_changed (GListModel       *model,
+                       guint             position,
+                       guint             removed,
+                       guint             added,
+                       CancelGtkMonitor *self)
 {
-  guint i;
-
   self->stats_dirty = TRUE;
   schedule_refresh (self);
-
-  /* Whether a scope is a root depends on its parent being live here: a
-   * parent that left makes its children roots (only items filtered out
-   * need a look); a parent that arrived after its children takes them
-   * back (only items shown need a look). Once per iteration at most. */
-  if (removed > 0)
-    self->refilter_less = TRUE;
-
-  for (i = 0; i < added && !self->refilter_more; i++)
-    {
-      g_autoptr(CancelScope) scope = g_list_model_get_item (model, position + i);
-
-      if (scope_is_local (scope) &&
-          g_list_model_get_n_items (cancel_scope_get_children (scope)) > 0)
-        self->refilter_more = TRUE;
-    }
-
-  if ((self->refilter_less || self->refilter_more) && self->refilter_id == 0)
-    {
-      /* Before the frame is laid out (GDK_PRIORITY_REDRAW is HIGH_IDLE + 20). */
-      self->refilter_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, refilter_roots, self, NULL);
-      g_source_set_name_by_id (self->refilter_id, "[cancel-gtk] refilter roots");
-    }
 }
 
 static void
@@ -561,24 +237,17 @@ unbind_registry (CancelGtkMonitor *self)
   if (self->registry == NULL)
     return;
 
-  g_clear_handle_id (&self->refilter_id, g_source_remove);
-  g_clear_signal_handler (&self->registry_handler, self->live_mirror);
+  g_clear_signal_handler (&self->live_handler, _cancel_gtk_live_tree_get_live (self->live_tree));
+  g_clear_signal_handler (&self->live_model_handler, self->live_tree);
   g_clear_signal_handler (&self->history_handler, self->history_mirror);
 
   gtk_single_selection_set_model (self->history_selection, NULL);
-  if (self->tree != NULL)
-    {
-      g_clear_signal_handler (&self->tree_handler, self->tree);
-      g_clear_object (&self->tree);
-    }
+  clear_tree (self);
   gtk_single_selection_set_model (self->live_selection, NULL);
 
   g_clear_object (&self->history_sorted);
   g_clear_object (&self->history_matches);
-  g_clear_object (&self->live_matches);
-  g_clear_object (&self->roots);
-  g_clear_object (&self->root_filter);
-  g_clear_object (&self->live_mirror);
+  g_clear_object (&self->live_tree);
   g_clear_object (&self->history_mirror);
   g_clear_object (&self->history);
   g_clear_object (&self->registry);
@@ -592,53 +261,41 @@ bind_registry (CancelGtkMonitor *self,
 
   self->registry = g_object_ref (registry);
   self->history = g_object_ref (cancel_registry_get_history (registry));
-  self->live_mirror = _cancel_gtk_mirror_new (G_LIST_MODEL (registry));
   self->history_mirror = _cancel_gtk_mirror_new (self->history);
 
-  self->root_filter = gtk_custom_filter_new (is_root, g_object_ref (registry), g_object_unref);
-  self->roots = gtk_filter_list_model_new (g_object_ref (self->live_mirror),
-                                           g_object_ref (GTK_FILTER (self->root_filter)));
-  self->live_matches = gtk_filter_list_model_new (g_object_ref (self->live_mirror),
-                                                  g_object_ref (self->search_filter));
+  self->live_tree = _cancel_gtk_live_tree_new (registry, _cancel_gtk_search_get_filter (self->search));
+  _cancel_gtk_live_tree_set_flat (self->live_tree, _cancel_gtk_search_is_active (self->search));
   self->history_matches = gtk_filter_list_model_new (g_object_ref (self->history_mirror),
-                                                     g_object_ref (self->search_filter));
+                                                     g_object_ref (_cancel_gtk_search_get_filter (self->search)));
   sorter = GTK_SORTER (gtk_custom_sorter_new (compare_newest_end_first, NULL, NULL));
   self->history_sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->history_matches)),
                                                   sorter);
 
-  self->registry_handler = g_signal_connect (self->live_mirror, "items-changed",
-                                             G_CALLBACK (on_registry_items_changed), self);
+  self->live_handler = g_signal_connect (_cancel_gtk_live_tree_get_live (self->live_tree), "items-changed",
+                                         G_CALLBACK (on_live_items_changed), self);
+  self->live_model_handler = g_signal_connect_swapped (self->live_tree, "notify::model",
+                                                       G_CALLBACK (show_tree), self);
   self->history_handler = g_signal_connect (self->history_mirror, "items-changed",
                                             G_CALLBACK (on_history_items_changed), self);
 
   gtk_single_selection_set_model (self->history_selection, G_LIST_MODEL (self->history_sorted));
-  rebuild_tree (self);
+  show_tree (self);
 }
 
 static void
 update_mode (CancelGtkMonitor *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  gboolean flat = (text != NULL && text[0] != '\0') ||
-                  self->status_choice != CANCEL_GTK_STATUS_FILTER_ALL;
-
-  if (flat == self->flat)
-    {
-      update_empty_label (self);
-      return;
-    }
-
-  self->flat = flat;
-  rebuild_tree (self);
+  /* A change of mode shows the new rows through notify::model. */
+  if (self->live_tree != NULL)
+    _cancel_gtk_live_tree_set_flat (self->live_tree, _cancel_gtk_search_is_active (self->search));
+  update_empty_label (self);
 }
 
 static void
 on_search_changed (CancelGtkMonitor *self,
                    GtkSearchEntry   *entry)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  gtk_string_filter_set_search (self->name_filter, text != NULL && text[0] != '\0' ? text : NULL);
+  _cancel_gtk_search_set_text (self->search, gtk_editable_get_text (GTK_EDITABLE (entry)));
   update_mode (self);
 }
 
@@ -652,11 +309,7 @@ on_status_selected (CancelGtkMonitor *self,
   if (choice == GTK_INVALID_LIST_POSITION || choice >= CANCEL_GTK_N_STATUS_FILTERS)
     choice = CANCEL_GTK_STATUS_FILTER_ALL;
 
-  if (choice == self->status_choice)
-    return;
-
-  self->status_choice = choice;
-  gtk_filter_changed (GTK_FILTER (self->status_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  _cancel_gtk_search_set_status (self->search, choice);
   update_mode (self);
 }
 
@@ -675,37 +328,14 @@ update_history_view (CancelGtkMonitor *self)
 /* Details */
 
 static void
-set_detail (CancelGtkMonitor *self,
-            const char       *field,
-            const char       *text)
-{
-  GtkLabel *label = g_hash_table_lookup (self->detail_values, field);
-
-  g_assert (label != NULL);
-
-  if (text == NULL || text[0] == '\0')
-    text = "—";
-
-  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
-    gtk_label_set_label (label, text);
-}
-
-static void
-take_detail (CancelGtkMonitor *self,
-             const char       *field,
-             char             *text)
-{
-  set_detail (self, field, text);
-  g_free (text);
-}
-
-static void
 update_actions (CancelGtkMonitor *self)
 {
+  CancelScope *selected = _cancel_gtk_details_get_scope (self->details);
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.cancel-selected",
-                                 self->details_scope != NULL &&
-                                 scope_is_live (self->details_scope) &&
-                                 !_cancel_gtk_scope_is_cancelling (self->details_scope));
+                                 selected != NULL &&
+                                 _cancel_gtk_scope_is_live (selected) &&
+                                 !_cancel_gtk_scope_is_cancelling (selected));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.cancel-all",
                                  self->registry != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.clear-history",
@@ -715,141 +345,26 @@ update_actions (CancelGtkMonitor *self)
 static void
 update_details (CancelGtkMonitor *self)
 {
-  CancelScope *scope = self->details_scope;
-  g_autoptr(CancelScope) parent = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *progress_message = NULL;
-  gint64 now = g_get_monotonic_time ();
-  gint64 start, end, remaining;
-  double progress;
-
   update_actions (self);
-
-  if (scope == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->details_stack, "empty");
-      return;
-    }
-
-  gtk_stack_set_visible_child_name (self->details_stack, "details");
-
-  name = _cancel_gtk_format_scope_name (scope);
-  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (self->details_title)), name) != 0)
-    gtk_label_set_label (GTK_LABEL (self->details_title), name);
-
-  take_detail (self, "id", g_strdup_printf ("%" G_GUINT64_FORMAT, cancel_scope_get_id (scope)));
-  set_detail (self, "status", _cancel_gtk_format_status (scope));
-  take_detail (self, "cause", _cancel_gtk_describe_cause (scope));
-
-  parent = cancel_scope_dup_parent (scope);
-  if (parent != NULL)
-    {
-      g_autofree char *parent_name = _cancel_gtk_format_scope_name (parent);
-
-      take_detail (self, "parent", g_strdup_printf ("“%s” (#%" G_GUINT64_FORMAT ")",
-                                                    parent_name, cancel_scope_get_id (parent)));
-    }
-  else
-    set_detail (self, "parent", C_("parent", "None"));
-
-  if (scope_is_local (scope))
-    take_detail (self, "children",
-                 g_strdup_printf ("%u", g_list_model_get_n_items (cancel_scope_get_children (scope))));
-  else
-    set_detail (self, "children", NULL);
-
-  start = cancel_scope_get_start_time (scope);
-  end = cancel_scope_get_end_time (scope);
-  if (start > 0)
-    {
-      g_autofree char *duration = _cancel_gtk_format_duration ((end > 0 ? end : now) - start);
-
-      if (end > 0)
-        {
-          /* Ended: the time of day it started, which stays right while
-           * nothing runs and the monitor does not tick. */
-          gint64 started_at = g_get_real_time () - (now - start);
-          g_autoptr(GDateTime) started = g_date_time_new_from_unix_local (started_at / G_USEC_PER_SEC);
-
-          take_detail (self, "started", g_date_time_format (started, "%X"));
-          set_detail (self, "duration", duration);
-        }
-      else
-        {
-          g_autofree char *ago = _cancel_gtk_format_duration (now - start);
-
-          /* Translators: %s is a duration: "12 s ago" */
-          take_detail (self, "started", g_strdup_printf (_("%s ago"), ago));
-          /* Translators: %s is a duration */
-          take_detail (self, "duration", g_strdup_printf (_("%s so far"), duration));
-        }
-    }
-  else
-    {
-      set_detail (self, "started", _("Not started"));
-      set_detail (self, "duration", NULL);
-    }
-
-  remaining = cancel_scope_get_remaining (scope);
-  if (cancel_status_is_final (cancel_scope_get_status (scope)) || remaining < 0)
-    set_detail (self, "deadline", C_("deadline", "None"));
-  else if (remaining == 0)
-    set_detail (self, "deadline", C_("deadline", "Passed"));
-  else
-    {
-      g_autofree char *in = _cancel_gtk_format_duration (remaining);
-
-      /* Translators: %s is a duration: "in 3.5 s" */
-      take_detail (self, "deadline", g_strdup_printf (_("in %s"), in));
-    }
-
-  progress = cancel_scope_get_progress (scope);
-  progress_message = cancel_scope_dup_progress_message (scope);
-  if (progress >= 0)
-    take_detail (self, "progress",
-                 progress_message != NULL
-                 ? g_strdup_printf (_("%d %% · %s"), (int) (progress * 100 + 0.5), progress_message)
-                 : g_strdup_printf (_("%d %%"), (int) (progress * 100 + 0.5)));
-  else
-    set_detail (self, "progress", progress_message);
-
-  error = cancel_scope_dup_error (scope);
-  set_detail (self, "error", error != NULL ? error->message : C_("error", "None"));
+  _cancel_gtk_details_update (self->details);
 }
 
+/* The shown scope notified: the pane showed it, its status may matter. */
 static void
-on_details_notify (CancelScope      *scope,
-                   GParamSpec       *pspec,
-                   CancelGtkMonitor *self)
+on_details_changed (CancelGtkMonitor *self,
+                    CancelGtkDetails *details)
 {
-  update_details (self);
+  update_actions (self);
 }
 
 static void
 set_details_scope (CancelGtkMonitor *self,
                    CancelScope      *scope)
 {
-  if (self->details_scope == scope)
+  if (!_cancel_gtk_details_set_scope (self->details, scope))
     return;
 
-  if (self->details_scope != NULL)
-    {
-      g_clear_signal_handler (&self->details_handler, self->details_scope);
-      g_clear_object (&self->details_scope);
-    }
-
-  if (scope != NULL)
-    {
-      self->details_scope = g_object_ref (scope);
-      /* Notifications of a scope owned by another context would come from
-       * another thread: those are polled by the timer instead. */
-      if (scope_is_local (scope))
-        self->details_handler = g_signal_connect (scope, "notify",
-                                                  G_CALLBACK (on_details_notify), self);
-    }
-
-  update_details (self);
+  update_actions (self);
   schedule_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
@@ -900,62 +415,14 @@ on_timeline_scope_activated (CancelGtkMonitor *self,
 /* Statistics */
 
 static void
-set_stat (GtkWidget  *label,
-          const char *text)
-{
-  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) != 0)
-    gtk_label_set_label (GTK_LABEL (label), text);
-}
-
-static void
 refresh_stats (CancelGtkMonitor *self)
 {
-  g_autoptr(CancelRegistryStats) stats = NULL;
-  guint64 cancelled;
-  guint i;
-
   self->stats_dirty = FALSE;
 
   if (self->registry == NULL)
     return;
 
-  stats = cancel_registry_get_stats (self->registry);
-
-  for (i = 0; i < G_N_ELEMENTS (stat_statuses); i++)
-    {
-      CancelStatus status = stat_statuses[i];
-      g_autofree char *text = NULL;
-
-      if (cancel_status_is_final (status))
-        text = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->finished[status]);
-      else
-        text = g_strdup_printf ("%u", stats->live[status]);
-
-      set_stat (self->stat_values[status], text);
-    }
-
-  if (stats->total_finished > 0)
-    {
-      g_autofree char *text = _cancel_gtk_format_duration (stats->average_duration);
-
-      set_stat (self->average_duration_value, text);
-    }
-  else
-    set_stat (self->average_duration_value, "—");
-
-  cancelled = stats->finished[CANCEL_STATUS_CANCELLED] + stats->finished[CANCEL_STATUS_TIMED_OUT];
-  if (cancelled > 0)
-    {
-      g_autofree char *average = _cancel_gtk_format_duration (stats->average_cancel_latency);
-      g_autofree char *max = _cancel_gtk_format_duration (stats->max_cancel_latency);
-      /* Translators: an average and a maximum duration: "3 ms (max 12 ms)" */
-      g_autofree char *text = g_strdup_printf (_("%s (max %s)"), average, max);
-
-      set_stat (self->latency_value, text);
-    }
-  else
-    set_stat (self->latency_value, "—");
-
+  _cancel_gtk_stats_show (self->stats, self->registry);
   update_actions (self);
 }
 
@@ -1022,7 +489,7 @@ refresh (CancelGtkMonitor *self,
         _cancel_gtk_cell_freeze (cell);
     }
 
-  if (self->details_scope != NULL)
+  if (_cancel_gtk_details_get_scope (self->details) != NULL)
     update_details (self);
 
   /* Statistics at most every other tick (~500 ms), and only when the
@@ -1032,11 +499,8 @@ refresh (CancelGtkMonitor *self,
   refresh_titles (self);
 
   /* A live status filter goes stale when operations get cancelled. */
-  if (self->n_ticks % 2 == 0 &&
-      (self->status_choice == CANCEL_GTK_STATUS_FILTER_RUNNING ||
-       self->status_choice == CANCEL_GTK_STATUS_FILTER_SHIELDED ||
-       self->status_choice == CANCEL_GTK_STATUS_FILTER_CANCELLING))
-    gtk_filter_changed (GTK_FILTER (self->status_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (self->n_ticks % 2 == 0)
+    _cancel_gtk_search_refresh (self->search);
 }
 
 /* Something counts: a live operation (elapsed time, time left, progress,
@@ -1044,10 +508,13 @@ refresh (CancelGtkMonitor *self,
 static gboolean
 needs_ticking (CancelGtkMonitor *self)
 {
+  CancelScope *selected;
+
   if (self->registry != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->registry)) > 0)
     return TRUE;
 
-  return self->details_scope != NULL && scope_is_live (self->details_scope);
+  selected = _cancel_gtk_details_get_scope (self->details);
+  return selected != NULL && _cancel_gtk_scope_is_live (selected);
 }
 
 static gboolean
@@ -1085,109 +552,6 @@ schedule_refresh (CancelGtkMonitor *self)
 
   self->timer_id = g_timeout_add (REFRESH_INTERVAL, on_timer, self);
   g_source_set_name_by_id (self->timer_id, "[cancel-gtk] monitor refresh");
-}
-
-/* Building */
-
-static void
-add_stat (CancelGtkMonitor *self,
-          const char       *swatch_class,
-          const char       *caption,
-          GtkWidget       **value_out)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *value = gtk_label_new ("—");
-  GtkWidget *label = gtk_label_new (caption);
-
-  if (swatch_class != NULL)
-    {
-      GtkWidget *swatch = gtk_image_new ();
-
-      gtk_widget_add_css_class (swatch, "swatch");
-      gtk_widget_add_css_class (swatch, swatch_class);
-      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (box), swatch);
-    }
-
-  gtk_widget_add_css_class (value, "stat-value");
-  gtk_widget_add_css_class (value, "numeric");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (box), value);
-  gtk_box_append (GTK_BOX (box), label);
-  /* A flow box: the strip wraps instead of widening the monitor. */
-  gtk_flow_box_append (GTK_FLOW_BOX (self->stats_box), box);
-
-  *value_out = value;
-}
-
-static void
-build_stats (CancelGtkMonitor *self)
-{
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (stat_statuses); i++)
-    {
-      CancelStatus status = stat_statuses[i];
-      CancelGtkLook look = _cancel_gtk_look_for_status (status, FALSE);
-
-      add_stat (self, _cancel_gtk_look_css_class (look),
-                cancel_status_get_display_name (status),
-                &self->stat_values[status]);
-    }
-
-  add_stat (self, NULL, _("average duration"), &self->average_duration_value);
-  add_stat (self, NULL, _("cancel latency"), &self->latency_value);
-}
-
-static void
-build_details (CancelGtkMonitor *self)
-{
-  guint i;
-
-  self->detail_values = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (i = 0; i < G_N_ELEMENTS (detail_fields); i++)
-    {
-      GtkWidget *caption = gtk_label_new (_(detail_fields[i].caption));
-      GtkWidget *value = gtk_label_new ("—");
-
-      gtk_label_set_xalign (GTK_LABEL (caption), 1.0f);
-      gtk_label_set_yalign (GTK_LABEL (caption), 0.0f);
-      gtk_widget_add_css_class (caption, "dim-label");
-
-      gtk_label_set_xalign (GTK_LABEL (value), 0.0f);
-      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_widget_set_hexpand (value, TRUE);
-      gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
-                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, caption, NULL,
-                                      -1);
-
-      gtk_grid_attach (GTK_GRID (self->details_grid), caption, 0, i, 1, 1);
-      gtk_grid_attach (GTK_GRID (self->details_grid), value, 1, i, 1, 1);
-
-      g_hash_table_insert (self->detail_values, (gpointer) detail_fields[i].field, value);
-    }
-}
-
-static void
-build_status_dropdown (CancelGtkMonitor *self)
-{
-  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
-
-  /* In the order of the CANCEL_GTK_STATUS_FILTER_ values. */
-  gtk_string_list_append (choices, _("All Statuses"));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_RUNNING));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_SHIELDED));
-  gtk_string_list_append (choices, C_("status", "Cancelling"));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_COMPLETED));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_CANCELLED));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_TIMED_OUT));
-  gtk_string_list_append (choices, cancel_status_get_display_name (CANCEL_STATUS_FAILED));
-
-  gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (choices));
-  gtk_drop_down_set_selected (self->status_dropdown, CANCEL_GTK_STATUS_FILTER_ALL);
 }
 
 /* Actions */
@@ -1280,7 +644,7 @@ cancel_gtk_monitor_get_property (GObject    *object,
       break;
 
     case PROP_SELECTED:
-      g_value_set_object (value, self->details_scope);
+      g_value_set_object (value, _cancel_gtk_details_get_scope (self->details));
       break;
 
     default:
@@ -1314,13 +678,9 @@ cancel_gtk_monitor_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  flush_unbinds (self);
 
-  if (self->details_scope != NULL)
-    {
-      g_clear_signal_handler (&self->details_handler, self->details_scope);
-      g_clear_object (&self->details_scope);
-    }
+  if (self->details != NULL)
+    _cancel_gtk_details_set_scope (self->details, NULL);
 
   if (self->timeline != NULL)
     _cancel_gtk_timeline_set_registry (self->timeline, NULL);
@@ -1331,16 +691,10 @@ cancel_gtk_monitor_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   unbind_registry (self);
-  flush_unbinds (self);
 
-  if (self->status_filter != NULL)
-    gtk_custom_filter_set_filter_func (self->status_filter, NULL, NULL, NULL);
-  g_clear_object (&self->search_filter);
-  g_clear_object (&self->name_filter);
-  g_clear_object (&self->status_filter);
+  g_clear_object (&self->search);
   g_clear_object (&self->live_selection);
   g_clear_object (&self->history_selection);
-  g_clear_pointer (&self->detail_values, g_hash_table_unref);
 
   G_OBJECT_CLASS (cancel_gtk_monitor_parent_class)->dispose (object);
 }
@@ -1351,7 +705,6 @@ cancel_gtk_monitor_finalize (GObject *object)
   CancelGtkMonitor *self = CANCEL_GTK_MONITOR (object);
 
   g_clear_pointer (&self->ticking, g_hash_table_unref);
-  g_clear_pointer (&self->unbinding, g_hash_table_unref);
 
   G_OBJECT_CLASS (cancel_gtk_monitor_parent_class)->finalize (object);
 }
@@ -1377,7 +730,9 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
    * CancelGtkMonitor:registry: (attributes org.gtk.Property.get=cancel_gtk_monitor_get_registry org.gtk.Property.set=cancel_gtk_monitor_set_registry)
    *
    * The registry shown. Setting %NULL shows the default registry
-   * ([func@Cancel.Registry.get_default]).
+   * ([func@Cancel.Registry.get_default]). Notified on the GTK thread.
+   *
+   * Since: 0.1
    */
   properties[PROP_REGISTRY] =
     g_param_spec_object ("registry", NULL, NULL,
@@ -1391,6 +746,8 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
    * The operation whose details are shown: the last one selected in
    * either list or clicked in the timeline, or %NULL. It stays selected
    * after it ended. Notified on the GTK thread.
+   *
+   * Since: 0.1
    */
   properties[PROP_SELECTED] =
     g_param_spec_object ("selected", NULL, NULL,
@@ -1399,6 +756,9 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CANCEL_GTK_TYPE_CELL);
+  g_type_ensure (CANCEL_GTK_TYPE_DETAILS);
+  g_type_ensure (CANCEL_GTK_TYPE_STATS);
   g_type_ensure (CANCEL_GTK_TYPE_TIMELINE);
   _cancel_gtk_style_init ();
 
@@ -1412,23 +772,9 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_page);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, live_view);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_view);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, name_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, status_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, progress_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, elapsed_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, remaining_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, reason_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, cancel_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_name_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_status_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_reason_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_duration_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, history_message_column);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, stats_box);
+  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, stats);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, details_stack);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, details_title);
-  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, details_grid);
+  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, details);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, timeline);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, cancel_all_entry);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, cancel_all_popover);
@@ -1437,6 +783,7 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_status_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_live_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_timeline_scope_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_details_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_all_activate);
 
   gtk_widget_class_install_action (widget_class, "monitor.cancel-selected", NULL, cancel_selected_action);
@@ -1452,37 +799,13 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
 static void
 cancel_gtk_monitor_init (CancelGtkMonitor *self)
 {
-  GtkExpression *name_expression;
-  GtkFilter *every;
+  g_autoptr(GListModel) choices = _cancel_gtk_search_dup_choices ();
 
   self->ticking = g_hash_table_new (NULL, NULL);
-  self->unbinding = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  set_column_factory (self, self->name_column, CANCEL_GTK_CELL_NAME, TRUE);
-  set_column_factory (self, self->status_column, CANCEL_GTK_CELL_STATUS, FALSE);
-  set_column_factory (self, self->progress_column, CANCEL_GTK_CELL_PROGRESS, FALSE);
-  set_column_factory (self, self->elapsed_column, CANCEL_GTK_CELL_ELAPSED, FALSE);
-  set_column_factory (self, self->remaining_column, CANCEL_GTK_CELL_REMAINING, FALSE);
-  set_column_factory (self, self->reason_column, CANCEL_GTK_CELL_REASON, FALSE);
-  set_column_factory (self, self->cancel_column, CANCEL_GTK_CELL_CANCEL, FALSE);
-  set_column_factory (self, self->history_name_column, CANCEL_GTK_CELL_NAME, FALSE);
-  set_column_factory (self, self->history_status_column, CANCEL_GTK_CELL_STATUS, FALSE);
-  set_column_factory (self, self->history_reason_column, CANCEL_GTK_CELL_REASON, FALSE);
-  set_column_factory (self, self->history_duration_column, CANCEL_GTK_CELL_DURATION, FALSE);
-  set_column_factory (self, self->history_message_column, CANCEL_GTK_CELL_MESSAGE, FALSE);
-
-  name_expression = gtk_property_expression_new (CANCEL_TYPE_SCOPE, NULL, "name");
-  self->name_filter = gtk_string_filter_new (name_expression);
-  gtk_string_filter_set_match_mode (self->name_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  gtk_string_filter_set_ignore_case (self->name_filter, TRUE);
-  self->status_filter = gtk_custom_filter_new (status_matches, self, NULL);
-
-  every = GTK_FILTER (gtk_every_filter_new ());
-  gtk_multi_filter_append (GTK_MULTI_FILTER (every), g_object_ref (GTK_FILTER (self->name_filter)));
-  gtk_multi_filter_append (GTK_MULTI_FILTER (every), g_object_ref (GTK_FILTER (self->status_filter)));
-  self->search_filter = every;
+  self->search = _cancel_gtk_search_new ();
 
   self->live_selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->live_selection, FALSE);
@@ -1500,10 +823,9 @@ cancel_gtk_monitor_init (CancelGtkMonitor *self)
                             G_CALLBACK (update_history_view), self);
   update_history_view (self);
 
-  build_status_dropdown (self);
-  build_stats (self);
-  build_details (self);
-  update_details (self);
+  gtk_drop_down_set_model (self->status_dropdown, choices);
+  gtk_drop_down_set_selected (self->status_dropdown, CANCEL_GTK_STATUS_FILTER_ALL);
+  update_actions (self);
 }
 
 /**
@@ -1512,7 +834,11 @@ cancel_gtk_monitor_init (CancelGtkMonitor *self)
  *
  * Creates a monitor of @registry.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: (transfer floating): a new [class@CancelGtk.Monitor]
+ *
+ * Since: 0.1
  */
 GtkWidget *
 cancel_gtk_monitor_new (CancelRegistry *registry)
@@ -1528,7 +854,11 @@ cancel_gtk_monitor_new (CancelRegistry *registry)
  *
  * Gets the registry shown.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: (transfer none): the registry
+ *
+ * Since: 0.1
  */
 CancelRegistry *
 cancel_gtk_monitor_get_registry (CancelGtkMonitor *self)
@@ -1545,6 +875,10 @@ cancel_gtk_monitor_get_registry (CancelGtkMonitor *self)
  *
  * Shows @registry. Its context must be the one GTK runs on (the global
  * default main context): the monitor follows its `items-changed` signals.
+ *
+ * Call from the GTK thread only.
+ *
+ * Since: 0.1
  */
 void
 cancel_gtk_monitor_set_registry (CancelGtkMonitor *self,
@@ -1586,42 +920,18 @@ cancel_gtk_monitor_set_registry (CancelGtkMonitor *self,
  * either list (or clicked in the timeline). It stays selected after it
  * ended and left the live list.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: (transfer none) (nullable): the selected operation
+ *
+ * Since: 0.1
  */
 CancelScope *
 cancel_gtk_monitor_get_selected (CancelGtkMonitor *self)
 {
   g_return_val_if_fail (CANCEL_GTK_IS_MONITOR (self), NULL);
 
-  return self->details_scope;
-}
-
-/* The selected scope and its live descendants that can be walked on this
- * thread (children models of other contexts change elsewhere). */
-static GPtrArray *
-collect_subtree (CancelScope *scope)
-{
-  GPtrArray *subtree = g_ptr_array_new_with_free_func (g_object_unref);
-  guint i;
-
-  g_ptr_array_add (subtree, g_object_ref (scope));
-
-  for (i = 0; i < subtree->len; i++)
-    {
-      CancelScope *node = g_ptr_array_index (subtree, i);
-      GListModel *children;
-      guint j, n;
-
-      if (!scope_is_local (node))
-        continue;
-
-      children = cancel_scope_get_children (node);
-      n = g_list_model_get_n_items (children);
-      for (j = 0; j < n; j++)
-        g_ptr_array_add (subtree, g_list_model_get_item (children, j));
-    }
-
-  return subtree;
+  return _cancel_gtk_details_get_scope (self->details);
 }
 
 /**
@@ -1633,33 +943,26 @@ collect_subtree (CancelScope *scope)
  * descendants are cancelled with it (with %CANCEL_REASON_PARENT), except
  * shielded ones.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: how many operations this call cancelled: the selected one and
  *   its descendants, 0 if nothing is selected or it was cancelled already
+ *
+ * Since: 0.1
  */
 guint
 cancel_gtk_monitor_cancel_selected (CancelGtkMonitor *self)
 {
-  g_autoptr(GPtrArray) subtree = NULL;
-  g_autofree gboolean *was_cancelled = NULL;
-  guint i, count = 0;
+  CancelScope *selected;
+  guint count;
 
   g_return_val_if_fail (CANCEL_GTK_IS_MONITOR (self), 0);
 
-  if (self->details_scope == NULL)
+  selected = _cancel_gtk_details_get_scope (self->details);
+  if (selected == NULL)
     return 0;
 
-  subtree = collect_subtree (self->details_scope);
-  was_cancelled = g_new (gboolean, subtree->len);
-  for (i = 0; i < subtree->len; i++)
-    was_cancelled[i] = cancel_scope_get_reason (g_ptr_array_index (subtree, i)) != CANCEL_REASON_NONE;
-
-  /* The cascade runs on this thread before cancel returns. */
-  cancel_scope_cancel (self->details_scope, CANCEL_REASON_MANUAL, _("Cancelled by user"));
-
-  for (i = 0; i < subtree->len; i++)
-    if (!was_cancelled[i] && cancel_scope_get_reason (g_ptr_array_index (subtree, i)) != CANCEL_REASON_NONE)
-      count++;
-
+  count = _cancel_gtk_live_tree_cancel_subtree (selected, _("Cancelled by user"));
   update_details (self);
 
   return count;
@@ -1674,7 +977,11 @@ cancel_gtk_monitor_cancel_selected (CancelGtkMonitor *self)
  * Cancels every live operation of the registry with
  * %CANCEL_REASON_MANUAL, as [method@Cancel.Registry.cancel_all] does.
  *
+ * Call from the GTK thread only.
+ *
  * Returns: how many operations were cancelled
+ *
+ * Since: 0.1
  */
 guint
 cancel_gtk_monitor_cancel_all (CancelGtkMonitor *self,
@@ -1748,39 +1055,26 @@ const char *
 _cancel_gtk_monitor_get_details_text (CancelGtkMonitor *self,
                                       const char       *field)
 {
-  GtkLabel *label;
-
-  if (g_str_equal (field, "title"))
-    return gtk_label_get_label (GTK_LABEL (self->details_title));
-
-  label = g_hash_table_lookup (self->detail_values, field);
-  g_return_val_if_fail (label != NULL, NULL);
-
-  return gtk_label_get_label (label);
+  return _cancel_gtk_details_get_text (self->details, field);
 }
 
 const char *
 _cancel_gtk_monitor_get_stat_text (CancelGtkMonitor *self,
                                    const char       *stat)
 {
-  guint i;
-
-  if (g_str_equal (stat, "average-duration"))
-    return gtk_label_get_label (GTK_LABEL (self->average_duration_value));
-  if (g_str_equal (stat, "cancel-latency"))
-    return gtk_label_get_label (GTK_LABEL (self->latency_value));
-
-  for (i = 0; i < G_N_ELEMENTS (stat_statuses); i++)
-    if (g_str_equal (stat, cancel_status_to_string (stat_statuses[i])))
-      return gtk_label_get_label (GTK_LABEL (self->stat_values[stat_statuses[i]]));
-
-  g_return_val_if_reached (NULL);
+  return _cancel_gtk_stats_get_text (self->stats, stat);
 }
 
 void
 _cancel_gtk_monitor_refresh (CancelGtkMonitor *self)
 {
   refresh (self, TRUE);
+}
+
+GHashTable *
+_cancel_gtk_monitor_get_ticking_set (CancelGtkMonitor *self)
+{
+  return self->ticking;
 }
 
 gboolean

@@ -93,6 +93,30 @@ test_show_in_window (GtkWidget *child,
   return window;
 }
 
+/* GTK's Inspector window, when it is open (its type is private). */
+static inline GtkWidget *
+test_find_inspector (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkInspectorWindow"))
+        return window;
+    }
+
+  return NULL;
+}
+
+static inline gboolean
+test_inspector_exists (gpointer data)
+{
+  return test_find_inspector () != NULL;
+}
+
 /* TAP for a program that cannot run at all here: no display. */
 static inline gboolean
 test_init_gtk_or_skip (void)

@@ -10,29 +10,6 @@
 
 #include "gtk-test-util.h"
 
-static GtkWidget *
-find_inspector (void)
-{
-  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
-  guint i;
-
-  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkInspectorWindow"))
-        return window;
-    }
-
-  return NULL;
-}
-
-static gboolean
-inspector_exists (gpointer data)
-{
-  return find_inspector () != NULL;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -53,8 +30,8 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (window));
 
   gtk_window_set_interactive_debugging (TRUE);
-  test_wait_for (inspector_exists, NULL, "the Inspector window");
-  inspector = find_inspector ();
+  test_wait_for (test_inspector_exists, NULL, "the Inspector window");
+  inspector = test_find_inspector ();
 
   page_type = g_type_from_name ("CancelGtkInspectorPage");
   if (page_type == 0)

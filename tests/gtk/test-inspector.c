@@ -16,29 +16,6 @@
 #define PAGE_TYPE_NAME  "CancelGtkInspectorPage"
 #define STYLE_KEY       "cancel-gtk-style-provider"
 
-static GtkWidget *
-find_inspector (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint i;
-
-  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkInspectorWindow"))
-        return window;
-    }
-
-  return NULL;
-}
-
-static gboolean
-inspector_exists (gpointer data)
-{
-  return find_inspector () != NULL;
-}
-
 static guint
 count_page_extensions (void)
 {
@@ -150,8 +127,8 @@ test_inspector_in_process (void)
   gtk_window_present (GTK_WINDOW (window));
 
   gtk_window_set_interactive_debugging (TRUE);
-  test_wait_for (inspector_exists, NULL, "the Inspector window");
-  inspector = find_inspector ();
+  test_wait_for (test_inspector_exists, NULL, "the Inspector window");
+  inspector = test_find_inspector ();
 
   pages = test_find_descendants (inspector, g_type_from_name (PAGE_TYPE_NAME));
   g_assert_cmpuint (pages->len, ==, 1);
@@ -262,9 +239,9 @@ run_init_and_module (void)
   window = gtk_window_new ();
   gtk_window_present (GTK_WINDOW (window));
   gtk_window_set_interactive_debugging (TRUE);
-  test_wait_for (inspector_exists, NULL, "the Inspector window");
+  test_wait_for (test_inspector_exists, NULL, "the Inspector window");
 
-  pages = test_find_descendants (find_inspector (), g_type_from_name (PAGE_TYPE_NAME));
+  pages = test_find_descendants (test_find_inspector (), g_type_from_name (PAGE_TYPE_NAME));
   g_print ("extensions: %u, pages: %u\n", count_page_extensions (), pages->len);
 
   gtk_window_set_interactive_debugging (FALSE);

@@ -9,6 +9,7 @@
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
+#include "scope-test-util.h"
 
 #define N_WORKERS 4
 #define N_WORKER_SCOPES 100
@@ -144,13 +145,7 @@ start_scope (Fixture     *f,
              CancelScope *parent,
              const char  *name)
 {
-  CancelScope *scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_NONE);
-
-  cancel_scope_set_registry (scope, f->registry);
-  cancel_scope_begin (scope);
-  g_ptr_array_add (f->scopes, scope);
-
-  return scope;
+  return test_start_scope (f->registry, f->scopes, parent, name);
 }
 
 static GListModel *
@@ -331,6 +326,71 @@ test_monitor_rows (Fixture       *f,
 
   /* Only bound (visible) cells are refreshed by the timer. */
   g_assert_cmpuint (_cancel_gtk_monitor_get_n_ticking (f->monitor), >, 0);
+}
+
+/* The cells come from the .ui templates, their "scope" bound to the row's
+ * operation; those that count time tick only while mapped. */
+static void
+test_monitor_cell_templates (Fixture       *f,
+                             gconstpointer  data)
+{
+  GHashTable *ticking = _cancel_gtk_monitor_get_ticking_set (f->monitor);
+  CancelScope *parent, *child;
+  CancelGtkCell *cell;
+  g_autoptr(CancelScope) bound = NULL;
+  GtkWidget *expander;
+
+  parent = start_scope (f, NULL, "Parent");
+  child = start_scope (f, parent, "Child");
+  wait_for_rows (live_rows (f), 2);
+
+  cell = wait_for_cell (f, child, CANCEL_GTK_CELL_ELAPSED);
+  g_object_get (cell, "scope", &bound, NULL);
+  g_assert_true (bound == child);
+  g_assert_true (g_hash_table_contains (ticking, cell));
+
+  /* The name cell sits in the template's expander, at the row's depth;
+   * a row without children shows no arrow. */
+  cell = wait_for_cell (f, child, CANCEL_GTK_CELL_NAME);
+  expander = gtk_widget_get_parent (GTK_WIDGET (cell));
+  g_assert_true (GTK_IS_TREE_EXPANDER (expander));
+  g_assert_cmpuint (gtk_tree_list_row_get_depth (gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (expander))), ==, 1);
+  g_assert_true (gtk_widget_has_css_class (expander, "leaf"));
+  cell = wait_for_cell (f, parent, CANCEL_GTK_CELL_NAME);
+  g_assert_false (gtk_widget_has_css_class (gtk_widget_get_parent (GTK_WIDGET (cell)), "leaf"));
+  /* A name does not change with time. */
+  g_assert_false (g_hash_table_contains (ticking, cell));
+
+  /* Off screen, nothing of the live view ticks. */
+  gtk_stack_set_visible_child_name (_cancel_gtk_monitor_get_stack (f->monitor), "history");
+  g_assert_cmpuint (g_hash_table_size (ticking), ==, 0);
+  gtk_stack_set_visible_child_name (_cancel_gtk_monitor_get_stack (f->monitor), "live");
+  cell = wait_for_cell (f, child, CANCEL_GTK_CELL_ELAPSED);
+  g_assert_true (g_hash_table_contains (ticking, cell));
+}
+
+/* A cell taken out of its window is torn down in a later iteration, so a
+ * list that drops hundreds of rows does not do all that work at once. */
+static void
+test_monitor_cell_release (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *cell = g_object_new (CANCEL_GTK_TYPE_CELL, "kind", CANCEL_GTK_CELL_PROGRESS, NULL);
+  g_autoptr(CancelScope) scope = cancel_scope_new_full (NULL, "Released", CANCEL_SCOPE_FLAGS_NONE);
+
+  g_assert_cmpint (_cancel_gtk_cell_get_kind (CANCEL_GTK_CELL (cell)), ==, CANCEL_GTK_CELL_PROGRESS);
+  _cancel_gtk_cell_set_scope (CANCEL_GTK_CELL (cell), scope);
+  g_assert_true (_cancel_gtk_cell_get_scope (CANCEL_GTK_CELL (cell)) == scope);
+
+  gtk_window_set_child (GTK_WINDOW (window), cell);
+  g_object_add_weak_pointer (G_OBJECT (cell), (gpointer *) &cell);
+  gtk_window_set_child (GTK_WINDOW (window), NULL);
+  g_assert_nonnull (cell);
+
+  while (cell != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -657,6 +717,9 @@ main (int   argc,
 
   g_test_add ("/CancelGtk/Monitor/rows", Fixture, NULL,
               fixture_setup, test_monitor_rows, fixture_teardown);
+  g_test_add ("/CancelGtk/Monitor/cell-templates", Fixture, NULL,
+              fixture_setup, test_monitor_cell_templates, fixture_teardown);
+  g_test_add_func ("/CancelGtk/Monitor/cell-release", test_monitor_cell_release);
   g_test_add ("/CancelGtk/Monitor/cancel-button", Fixture, NULL,
               fixture_setup, test_monitor_cancel_button, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/filter-name", Fixture, NULL,

@@ -14,6 +14,7 @@
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
+#include "scope-test-util.h"
 
 static char *output_path;
 
@@ -29,13 +30,7 @@ start (Scene       *scene,
        CancelScope *parent,
        const char  *name)
 {
-  CancelScope *scope = cancel_scope_new_full (parent, name, CANCEL_SCOPE_FLAGS_NONE);
-
-  cancel_scope_set_registry (scope, scene->registry);
-  cancel_scope_begin (scope);
-  g_ptr_array_add (scene->scopes, scope);
-
-  return scope;
+  return test_start_scope (scene->registry, scene->scopes, parent, name);
 }
 
 static gboolean

@@ -1,0 +1,363 @@
+/* cancel-gtk-details.c: the details pane of the monitor
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cancel-gtk-details-private.h"
+#include "cancel-gtk-format-private.h"
+#include "cancel-gtk-init-private.h"
+
+static const struct
+{
+  const char *field;
+  const char *caption;
+} detail_fields[] = {
+  { "id",        N_("ID") },
+  { "status",    N_("Status") },
+  { "cause",     N_("Cause") },
+  { "parent",    N_("Parent") },
+  { "children",  N_("Children") },
+  { "started",   N_("Started") },
+  { "duration",  N_("Duration") },
+  { "deadline",  N_("Deadline") },
+  { "progress",  N_("Progress") },
+  { "error",     N_("Error") },
+};
+
+struct _CancelGtkDetails
+{
+  GtkWidget    parent_instance;
+
+  CancelScope *scope;
+  gulong       notify_handler;
+  GHashTable  *values;
+
+  /* Template children */
+  GtkStack    *stack;
+  GtkLabel    *title;
+  GtkGrid     *grid;
+};
+
+G_DEFINE_FINAL_TYPE (CancelGtkDetails, cancel_gtk_details, GTK_TYPE_WIDGET)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_detail (CancelGtkDetails *self,
+            const char       *field,
+            const char       *text)
+{
+  GtkLabel *label = g_hash_table_lookup (self->values, field);
+
+  g_assert (label != NULL);
+
+  if (text == NULL || text[0] == '\0')
+    text = "—";
+
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_label (label, text);
+}
+
+static void
+take_detail (CancelGtkDetails *self,
+             const char       *field,
+             char             *text)
+{
+  set_detail (self, field, text);
+  g_free (text);
+}
+
+static void
+update_times (CancelGtkDetails *self,
+              gint64            now)
+{
+  gint64 start = cancel_scope_get_start_time (self->scope);
+  gint64 end = cancel_scope_get_end_time (self->scope);
+  g_autofree char *duration = NULL;
+
+  if (start <= 0)
+    {
+      set_detail (self, "started", _("Not started"));
+      set_detail (self, "duration", NULL);
+      return;
+    }
+
+  duration = _cancel_gtk_format_duration ((end > 0 ? end : now) - start);
+  if (end > 0)
+    {
+      /* Ended: the time of day it started, which stays right while
+       * nothing runs and the monitor does not tick. */
+      gint64 started_at = g_get_real_time () - (now - start);
+      g_autoptr(GDateTime) started = g_date_time_new_from_unix_local (started_at / G_USEC_PER_SEC);
+
+      take_detail (self, "started", g_date_time_format (started, "%X"));
+      set_detail (self, "duration", duration);
+    }
+  else
+    {
+      g_autofree char *ago = _cancel_gtk_format_duration (now - start);
+
+      /* Translators: %s is a duration: "12 s ago" */
+      take_detail (self, "started", g_strdup_printf (_("%s ago"), ago));
+      /* Translators: %s is a duration */
+      take_detail (self, "duration", g_strdup_printf (_("%s so far"), duration));
+    }
+}
+
+static void
+update_deadline (CancelGtkDetails *self)
+{
+  gint64 remaining = cancel_scope_get_remaining (self->scope);
+  g_autofree char *in = NULL;
+
+  if (cancel_status_is_final (cancel_scope_get_status (self->scope)) || remaining < 0)
+    {
+      set_detail (self, "deadline", C_("deadline", "None"));
+      return;
+    }
+
+  if (remaining == 0)
+    {
+      set_detail (self, "deadline", C_("deadline", "Passed"));
+      return;
+    }
+
+  in = _cancel_gtk_format_duration (remaining);
+  /* Translators: %s is a duration: "in 3.5 s" */
+  take_detail (self, "deadline", g_strdup_printf (_("in %s"), in));
+}
+
+static void
+update_progress (CancelGtkDetails *self)
+{
+  double progress = cancel_scope_get_progress (self->scope);
+  g_autofree char *message = cancel_scope_dup_progress_message (self->scope);
+  int percent = (int) (progress * 100 + 0.5);
+
+  if (progress < 0)
+    set_detail (self, "progress", message);
+  else if (message != NULL)
+    take_detail (self, "progress", g_strdup_printf (_("%d %% · %s"), percent, message));
+  else
+    take_detail (self, "progress", g_strdup_printf (_("%d %%"), percent));
+}
+
+void
+_cancel_gtk_details_update (CancelGtkDetails *self)
+{
+  CancelScope *scope;
+  g_autoptr(CancelScope) parent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (CANCEL_GTK_IS_DETAILS (self));
+
+  scope = self->scope;
+  if (scope == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "details");
+
+  name = _cancel_gtk_format_scope_name (scope);
+  if (g_strcmp0 (gtk_label_get_label (self->title), name) != 0)
+    gtk_label_set_label (self->title, name);
+
+  take_detail (self, "id", g_strdup_printf ("%" G_GUINT64_FORMAT, cancel_scope_get_id (scope)));
+  set_detail (self, "status", _cancel_gtk_format_status (scope));
+  take_detail (self, "cause", _cancel_gtk_describe_cause (scope));
+
+  parent = cancel_scope_dup_parent (scope);
+  if (parent != NULL)
+    {
+      g_autofree char *parent_name = _cancel_gtk_format_scope_name (parent);
+
+      take_detail (self, "parent", g_strdup_printf ("“%s” (#%" G_GUINT64_FORMAT ")",
+                                                    parent_name, cancel_scope_get_id (parent)));
+    }
+  else
+    set_detail (self, "parent", C_("parent", "None"));
+
+  if (_cancel_gtk_scope_is_local (scope))
+    take_detail (self, "children",
+                 g_strdup_printf ("%u", g_list_model_get_n_items (cancel_scope_get_children (scope))));
+  else
+    set_detail (self, "children", NULL);
+
+  update_times (self, g_get_monotonic_time ());
+  update_deadline (self);
+  update_progress (self);
+
+  error = cancel_scope_dup_error (scope);
+  set_detail (self, "error", error != NULL ? error->message : C_("error", "None"));
+}
+
+static void
+on_scope_notify (CancelScope      *scope,
+                 GParamSpec       *pspec,
+                 CancelGtkDetails *self)
+{
+  _cancel_gtk_details_update (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+clear_scope (CancelGtkDetails *self)
+{
+  if (self->scope == NULL)
+    return;
+
+  g_clear_signal_handler (&self->notify_handler, self->scope);
+  g_clear_object (&self->scope);
+}
+
+gboolean
+_cancel_gtk_details_set_scope (CancelGtkDetails *self,
+                               CancelScope      *scope)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_DETAILS (self), FALSE);
+  g_return_val_if_fail (scope == NULL || CANCEL_IS_SCOPE (scope), FALSE);
+
+  if (self->scope == scope)
+    return FALSE;
+
+  clear_scope (self);
+
+  if (scope != NULL)
+    {
+      self->scope = g_object_ref (scope);
+      /* Notifications of a scope owned by another context would come from
+       * another thread: those are polled by the monitor's timer instead. */
+      if (_cancel_gtk_scope_is_local (scope))
+        self->notify_handler = g_signal_connect (scope, "notify",
+                                                 G_CALLBACK (on_scope_notify), self);
+    }
+
+  _cancel_gtk_details_update (self);
+
+  return TRUE;
+}
+
+CancelScope *
+_cancel_gtk_details_get_scope (CancelGtkDetails *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_DETAILS (self), NULL);
+
+  return self->scope;
+}
+
+const char *
+_cancel_gtk_details_get_text (CancelGtkDetails *self,
+                              const char       *field)
+{
+  GtkLabel *label;
+
+  g_return_val_if_fail (CANCEL_GTK_IS_DETAILS (self), NULL);
+
+  if (g_str_equal (field, "title"))
+    return gtk_label_get_label (self->title);
+
+  label = g_hash_table_lookup (self->values, field);
+  g_return_val_if_fail (label != NULL, NULL);
+
+  return gtk_label_get_label (label);
+}
+
+/* The rows come from detail_fields, so the field names live in one place. */
+static void
+build_rows (CancelGtkDetails *self)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (detail_fields); i++)
+    {
+      GtkWidget *caption = gtk_label_new (_(detail_fields[i].caption));
+      GtkWidget *value = gtk_label_new ("—");
+
+      gtk_label_set_xalign (GTK_LABEL (caption), 1.0f);
+      gtk_label_set_yalign (GTK_LABEL (caption), 0.0f);
+      gtk_widget_add_css_class (caption, "dim-label");
+
+      gtk_label_set_xalign (GTK_LABEL (value), 0.0f);
+      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_widget_set_hexpand (value, TRUE);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
+                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, caption, NULL,
+                                      -1);
+
+      gtk_grid_attach (self->grid, caption, 0, i, 1, 1);
+      gtk_grid_attach (self->grid, value, 1, i, 1, 1);
+
+      g_hash_table_insert (self->values, (gpointer) detail_fields[i].field, value);
+    }
+}
+
+static void
+cancel_gtk_details_dispose (GObject *object)
+{
+  CancelGtkDetails *self = CANCEL_GTK_DETAILS (object);
+  GtkWidget *child;
+
+  clear_scope (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CANCEL_GTK_TYPE_DETAILS);
+  /* The scrolled window, not bound to a field. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->values, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cancel_gtk_details_parent_class)->dispose (object);
+}
+
+static void
+cancel_gtk_details_class_init (CancelGtkDetailsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  _cancel_gtk_i18n_init ();
+
+  object_class->dispose = cancel_gtk_details_dispose;
+
+  /* Emitted on the GTK thread after the shown scope notified a change
+   * (and the pane showed it): its status may have changed. */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/gnome/CancelGtk/cancel-gtk-details.ui");
+  gtk_widget_class_bind_template_child (widget_class, CancelGtkDetails, stack);
+  gtk_widget_class_bind_template_child (widget_class, CancelGtkDetails, title);
+  gtk_widget_class_bind_template_child (widget_class, CancelGtkDetails, grid);
+}
+
+static void
+cancel_gtk_details_init (CancelGtkDetails *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->values = g_hash_table_new (g_str_hash, g_str_equal);
+  build_rows (self);
+  _cancel_gtk_details_update (self);
+}
+
+GtkWidget *
+_cancel_gtk_details_new (void)
+{
+  return g_object_new (CANCEL_GTK_TYPE_DETAILS, NULL);
+}
