@@ -133,7 +133,9 @@
  * Criticals and warnings are counted, not fatal: g_log_set_always_fatal()
  * keeps only errors fatal and a log writer counts and drops the rest
  * (FUZZ_VERBOSE=1 prints them). A critical of domain "Cancel" must be a
- * refused precondition ("assertion '...' failed"); any other critical or
+ * refused precondition ("assertion '...' failed"), and a warning of that
+ * domain the report of an unregistered scope dropped while running (an
+ * input drops what a slot held); any other critical or
  * warning (the registry's internal consistency checks, GLib criticals
  * caused by the library) is a finding, unless FUZZ_LAX=1.
  *
@@ -202,6 +204,7 @@ static gboolean avoid_registry_context;
 
 static gint n_criticals_cancel;   /* refused preconditions, domain Cancel */
 static gint n_criticals_other;    /* counted under FUZZ_LAX */
+static gint n_dropped_running;    /* warnings: a running scope was dropped */
 static gint n_warnings;
 static gint n_handler_calls;
 static guint n_inputs;
@@ -283,6 +286,13 @@ count_writer (GLogLevelFlags   log_level,
       message != NULL && strstr (message, ": assertion '") != NULL)
     {
       g_atomic_int_inc (&n_criticals_cancel);
+      return G_LOG_WRITER_HANDLED;
+    }
+
+  if ((log_level & G_LOG_LEVEL_WARNING) && g_strcmp0 (domain, "Cancel") == 0 &&
+      message != NULL && strstr (message, " was freed while running: ") != NULL)
+    {
+      g_atomic_int_inc (&n_dropped_running);
       return G_LOG_WRITER_HANDLED;
     }
 
