@@ -213,8 +213,9 @@ _cancel_scope_link (CancelScope *self,
  *
  * Moves @self under @parent before it begins. If @parent is cancelled and
  * @self is not shielded, @self is cancelled with %CANCEL_REASON_PARENT.
- * Changing the parent of a scope that has begun, or making a scope its own
- * ancestor, is a programmer error and changes nothing.
+ * Changing the parent of a scope that has begun, making a scope its own
+ * ancestor, or moving it under a parent that has ended (it could never
+ * cancel it) is a programmer error and changes nothing.
  *
  * Callable from any thread.
  *
@@ -227,6 +228,7 @@ cancel_scope_set_parent (CancelScope *self,
   gboolean pending;
   gboolean same;
   gboolean cycle = FALSE;
+  gboolean parent_ended = FALSE;
   gboolean inherit = FALSE;
 
   g_return_if_fail (CANCEL_IS_SCOPE (self));
@@ -241,8 +243,16 @@ cancel_scope_set_parent (CancelScope *self,
   cancel_mutex_unlock (&self->lock);
   same = self->parent == parent;
   if (pending && !same && parent != NULL)
-    cycle = tree_is_ancestor_locked (self, parent);
-  if (pending && !same && !cycle)
+    {
+      /* An ended parent left the tree: the walk below cannot see that
+       * @self may be the parent it remembers (dup_parent would then
+       * report a cycle), and it would never cancel @self anyway. */
+      cancel_mutex_lock (&parent->lock);
+      parent_ended = cancel_status_is_final (parent->status);
+      cancel_mutex_unlock (&parent->lock);
+      cycle = !parent_ended && tree_is_ancestor_locked (self, parent);
+    }
+  if (pending && !same && !cycle && !parent_ended)
     {
       tree_unlink_locked (self);
       if (parent != NULL)
@@ -258,6 +268,11 @@ cancel_scope_set_parent (CancelScope *self,
   if (cycle)
     {
       g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "parent is not self or a descendant of self");
+      return;
+    }
+  if (parent_ended)
+    {
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "parent has not ended");
       return;
     }
   if (same)

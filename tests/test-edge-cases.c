@@ -228,6 +228,37 @@ test_outlives_context (void)
   g_assert_finalize_object (scope);
 }
 
+/* A pending scope moved under an ended scope that was its own child:
+ * refused, so dup_parent never walks into a two-scope cycle through the
+ * ended scope's remembered parent (found by the stress test, left open in
+ * 0.1.1 as N7). */
+static void
+test_set_parent_under_ended_child (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(CancelScope) outer = new_private_scope (NULL, "Outer");
+      g_autoptr(CancelScope) inner = new_private_scope (outer, "Inner");
+      g_autoptr(CancelScope) parent_of_outer = NULL;
+      g_autoptr(CancelScope) parent_of_inner = NULL;
+
+      cancel_scope_begin (inner);
+      cancel_scope_end (inner);
+      /* Not fatal here: what follows checks that nothing changed. */
+      g_log_set_always_fatal (G_LOG_FATAL_MASK);
+      cancel_scope_set_parent (outer, inner);
+
+      parent_of_outer = cancel_scope_dup_parent (outer);
+      parent_of_inner = cancel_scope_dup_parent (inner);
+      g_assert_null (parent_of_outer);
+      g_assert_true (parent_of_inner == outer);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*cancel_scope_set_parent*parent has not ended*");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -239,6 +270,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/EdgeCases/far-deadlines", test_far_deadlines);
   g_test_add_func ("/Cancel/EdgeCases/dropped-context", test_dropped_context);
   g_test_add_func ("/Cancel/EdgeCases/outlives-context", test_outlives_context);
+  g_test_add_func ("/Cancel/EdgeCases/set-parent-under-ended-child", test_set_parent_under_ended_child);
 
   return g_test_run ();
 }
