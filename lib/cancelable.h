@@ -14,5 +14,6 @@
 # include "cancel-scope.h"
 # include "cancel-source.h"
 # include "cancel-registry.h"
+# include "cancel-registry-stats.h"
 # include "cancel-task.h"
 #undef CANCEL_INSIDE

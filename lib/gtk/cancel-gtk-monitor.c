@@ -927,27 +927,28 @@ refresh_stats (CancelGtkMonitor *self)
       g_autofree char *text = NULL;
 
       if (cancel_status_is_final (status))
-        text = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->finished[status]);
+        text = g_strdup_printf ("%" G_GUINT64_FORMAT, cancel_registry_stats_get_finished (stats, status));
       else
-        text = g_strdup_printf ("%u", stats->live[status]);
+        text = g_strdup_printf ("%u", cancel_registry_stats_get_live (stats, status));
 
       set_stat (self->stat_values[status], text);
     }
 
-  if (stats->total_finished > 0)
+  if (cancel_registry_stats_get_total_finished (stats) > 0)
     {
-      g_autofree char *text = _cancel_gtk_format_duration (stats->average_duration);
+      g_autofree char *text = _cancel_gtk_format_duration (cancel_registry_stats_get_average_duration (stats));
 
       set_stat (self->average_duration_value, text);
     }
   else
     set_stat (self->average_duration_value, "—");
 
-  cancelled = stats->finished[CANCEL_STATUS_CANCELLED] + stats->finished[CANCEL_STATUS_TIMED_OUT];
+  cancelled = cancel_registry_stats_get_finished (stats, CANCEL_STATUS_CANCELLED) +
+              cancel_registry_stats_get_finished (stats, CANCEL_STATUS_TIMED_OUT);
   if (cancelled > 0)
     {
-      g_autofree char *average = _cancel_gtk_format_duration (stats->average_cancel_latency);
-      g_autofree char *max = _cancel_gtk_format_duration (stats->max_cancel_latency);
+      g_autofree char *average = _cancel_gtk_format_duration (cancel_registry_stats_get_average_cancel_latency (stats));
+      g_autofree char *max = _cancel_gtk_format_duration (cancel_registry_stats_get_max_cancel_latency (stats));
       /* Translators: an average and a maximum duration: "3 ms (max 12 ms)" */
       g_autofree char *text = g_strdup_printf (_("%s (max %s)"), average, max);
 
