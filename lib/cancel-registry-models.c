@@ -250,7 +250,8 @@ _cancel_registry_sync_history_or_queue (CancelRegistry *self)
 }
 
 /* From finalize (no publish can run any more): chains the entries only
- * the live model still held, and frees its array. */
+ * the live model still held, and frees its array. Writes no field, as
+ * _cancel_registry_index_clear(). */
 void
 _cancel_registry_clear_live_items (CancelRegistry       *self,
                                    CancelRegistryEntry **dead)
@@ -264,8 +265,7 @@ _cancel_registry_clear_live_items (CancelRegistry       *self,
       if (!entry->in_index)
         _cancel_registry_chain_dead (dead, entry);
     }
-  g_clear_pointer (&self->live_items.items, g_free);
-  self->live_items.len = self->live_items.alloc = 0;
+  g_free (self->live_items.items);
 }
 
 /* GListModel: the live scopes */
