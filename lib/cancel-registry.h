@@ -11,49 +11,15 @@
 
 #include <gio/gio.h>
 
+#include "cancel-registry-stats.h"
 #include "cancel-scope.h"
 
 G_BEGIN_DECLS
 
 #define CANCEL_TYPE_REGISTRY (cancel_registry_get_type ())
-#define CANCEL_TYPE_REGISTRY_STATS (cancel_registry_stats_get_type ())
 
 CANCEL_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (CancelRegistry, cancel_registry, CANCEL, REGISTRY, GObject)
-
-/**
- * CancelRegistryStats:
- * @live: live scopes by [enum@Cancel.Status] (only running and shielded are non-zero)
- * @history: finished scopes kept in the history, by final status
- * @finished: every scope that ever finished in this registry, by final status
- * @total_started: scopes that began since the registry was made
- * @total_finished: scopes that ended since the registry was made
- * @average_duration: mean time from begin to end of finished scopes, in µs
- *   (0 when none finished)
- * @average_cancel_latency: mean time from the cancel request to the end of
- *   cancelled and timed-out scopes, in µs (0 when there were none)
- * @max_cancel_latency: the longest such time, in µs
- *
- * A snapshot of a registry's statistics, taken atomically.
- */
-typedef struct
-{
-  guint   live[CANCEL_N_STATUSES];
-  guint   history[CANCEL_N_STATUSES];
-  guint64 finished[CANCEL_N_STATUSES];
-  guint64 total_started;
-  guint64 total_finished;
-  gint64  average_duration;
-  gint64  average_cancel_latency;
-  gint64  max_cancel_latency;
-} CancelRegistryStats;
-
-CANCEL_AVAILABLE_IN_ALL
-GType                cancel_registry_stats_get_type       (void) G_GNUC_CONST;
-CANCEL_AVAILABLE_IN_ALL
-CancelRegistryStats *cancel_registry_stats_copy           (const CancelRegistryStats *stats);
-CANCEL_AVAILABLE_IN_ALL
-void                 cancel_registry_stats_free           (CancelRegistryStats *stats);
 
 CANCEL_AVAILABLE_IN_ALL
 CancelRegistry      *cancel_registry_new                  (void);
@@ -83,6 +49,15 @@ GPtrArray           *cancel_registry_find_by_parent       (CancelRegistry *self,
 CANCEL_AVAILABLE_IN_ALL
 GPtrArray           *cancel_registry_find_by_name         (CancelRegistry *self,
                                                            const char     *name_contains);
+CANCEL_AVAILABLE_IN_ALL
+GPtrArray           *cancel_registry_find_last_finished   (CancelRegistry *self,
+                                                           guint           n_max);
+CANCEL_AVAILABLE_IN_ALL
+GPtrArray           *cancel_registry_find_finished_by_status (CancelRegistry *self,
+                                                           CancelStatus    status);
+CANCEL_AVAILABLE_IN_ALL
+GPtrArray           *cancel_registry_find_finished_since  (CancelRegistry *self,
+                                                           gint64          since);
 
 CANCEL_AVAILABLE_IN_ALL
 gboolean             cancel_registry_cancel               (CancelRegistry *self,
@@ -101,7 +76,5 @@ guint                cancel_registry_cancel_all_with_status (CancelRegistry *sel
 
 CANCEL_AVAILABLE_IN_ALL
 CancelRegistryStats *cancel_registry_get_stats            (CancelRegistry *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CancelRegistryStats, cancel_registry_stats_free)
 
 G_END_DECLS

@@ -14,4 +14,5 @@
 # include "cancel-scope.h"
 # include "cancel-source.h"
 # include "cancel-registry.h"
+# include "cancel-registry-stats.h"
 #undef CANCEL_INSIDE

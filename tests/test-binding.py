@@ -339,8 +339,17 @@ def test_registry_cancel_all():
     assert scopes[2].is_cancelled()
     assert registry.cancel_all(Cancel.Reason.MANUAL, 'Stop all') == 2
     assert all(scope.is_cancelled() for scope in scopes)
+    stats = registry.get_stats()
+    assert stats.get_live_count() == 3 and stats.get_total_finished() == 0
     for scope in scopes:
         scope.end()
+    # A new snapshot sees the ends; the getters match the properties.
+    stats = registry.get_stats()
+    assert stats.get_live_count() == 0 and stats.get_total_finished() == 3
+    assert stats.get_finished(Cancel.Status.CANCELLED) == 3
+    assert stats.get_average_duration() == stats.props.average_duration >= 0
+    assert stats.get_average_cancel_latency() == stats.props.average_cancel_latency >= 0
+    assert stats.get_max_cancel_latency() >= stats.get_average_cancel_latency()
 
 
 def test_every_function_called():

@@ -160,10 +160,10 @@ test_begin_end_registry (void)
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 0);
   stats = cancel_registry_get_stats (registry);
-  g_assert_cmpuint (stats->live[CANCEL_STATUS_RUNNING], ==, 0);
-  g_assert_cmpuint (stats->total_started, ==, shared.n_rounds);
-  g_assert_cmpuint (stats->total_finished, ==, shared.n_rounds);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_COMPLETED], ==, shared.n_rounds);
+  g_assert_cmpuint (cancel_registry_stats_get_live (stats, CANCEL_STATUS_RUNNING), ==, 0);
+  g_assert_cmpuint (cancel_registry_stats_get_total_started (stats), ==, shared.n_rounds);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, shared.n_rounds);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_COMPLETED), ==, shared.n_rounds);
 
   pthread_barrier_destroy (&shared.barrier);
   g_main_context_pop_thread_default (context);

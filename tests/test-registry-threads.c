@@ -229,13 +229,76 @@ feed_thread (gpointer user_data)
 
           for (i = 0; i < odd->len; i++)
             g_assert_cmpstr (cancel_scope_get_name (g_ptr_array_index (odd, i)), ==, "Odd");
-          g_assert_cmpuint (stats->total_finished, <=, stats->total_started);
+          g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), <=,
+                            cancel_registry_stats_get_total_started (stats));
         }
     }
 
   if (g_atomic_int_dec_and_test (&shared->running))
     g_main_context_wakeup (shared->context);
   return NULL;
+}
+
+/* A registry on @context, with the history limit of these tests. */
+static CancelRegistry *
+registry_new_on (GMainContext *context)
+{
+  CancelRegistry *registry;
+
+  g_main_context_push_thread_default (context);
+  registry = cancel_registry_new ();
+  g_main_context_pop_thread_default (context);
+  cancel_registry_set_history_limit (registry, HISTORY_LIMIT);
+  return registry;
+}
+
+/* N_THREADS feed threads on one registry. */
+typedef struct
+{
+  FeedShared shared;
+  FeedData   data[N_THREADS];
+  GThread   *threads[N_THREADS];
+} Feeders;
+
+static void
+feeders_start (Feeders        *feeders,
+               CancelRegistry *registry,
+               GMainContext   *context,
+               guint           first_seed)
+{
+  guint i;
+
+  feeders->shared.registry = registry;
+  feeders->shared.context = context;
+  feeders->shared.running = N_THREADS;
+  for (i = 0; i < N_THREADS; i++)
+    {
+      feeders->data[i].shared = &feeders->shared;
+      feeders->data[i].seed = first_seed + i;
+      feeders->data[i].keep = g_ptr_array_new_with_free_func (g_object_unref);
+      feeders->threads[i] = g_thread_new ("feed", feed_thread, &feeders->data[i]);
+    }
+}
+
+/* Runs the registry's context until the feeders are done, and joins them.
+ * Their scopes stay alive until feeders_release(). */
+static void
+feeders_finish (Feeders *feeders)
+{
+  guint i;
+
+  run_until_done (feeders->shared.context, &feeders->shared.running);
+  for (i = 0; i < N_THREADS; i++)
+    g_thread_join (feeders->threads[i]);
+}
+
+static void
+feeders_release (Feeders *feeders)
+{
+  guint i;
+
+  for (i = 0; i < N_THREADS; i++)
+    g_clear_pointer (&feeders->data[i].keep, g_ptr_array_unref);
 }
 
 /* Rule 18: four threads begin and end scopes while the registry's own
@@ -248,39 +311,18 @@ test_feed (void)
   g_autoptr(CancelRegistryStats) stats = NULL;
   GListModel *live, *history;
   Shadow live_shadow, history_shadow;
-  GThread *threads[N_THREADS];
-  FeedShared shared = { 0, };
-  FeedData data[N_THREADS];
-  guint i;
+  Feeders feeders = { 0, };
 
-  g_main_context_push_thread_default (context);
-  registry = cancel_registry_new ();
-  g_main_context_pop_thread_default (context);
-  cancel_registry_set_history_limit (registry, HISTORY_LIMIT);
-
+  registry = registry_new_on (context);
   live = G_LIST_MODEL (registry);
   history = cancel_registry_get_history (registry);
   shadow_init (&live_shadow, live, context);
   shadow_init (&history_shadow, history, context);
 
-  shared.registry = registry;
-  shared.context = context;
-  shared.running = N_THREADS;
-  for (i = 0; i < N_THREADS; i++)
-    {
-      data[i].shared = &shared;
-      data[i].seed = i + 1;
-      data[i].keep = g_ptr_array_new_with_free_func (g_object_unref);
-      threads[i] = g_thread_new ("feed", feed_thread, &data[i]);
-    }
-
-  run_until_done (context, &shared.running);
-
-  for (i = 0; i < N_THREADS; i++)
-    g_thread_join (threads[i]);
+  feeders_start (&feeders, registry, context, 1);
+  feeders_finish (&feeders);
   drain (context);
-  for (i = 0; i < N_THREADS; i++)
-    g_ptr_array_unref (data[i].keep);
+  feeders_release (&feeders);
 
   g_assert_cmpuint (g_list_model_get_n_items (live), ==, 0);
   g_assert_cmpuint (live_shadow.items->len, ==, 0);
@@ -292,11 +334,11 @@ test_feed (void)
                   N_THREADS * N_LIFECYCLES);
 
   stats = cancel_registry_get_stats (registry);
-  g_assert_cmpuint (stats->total_started, ==, N_THREADS * N_LIFECYCLES);
-  g_assert_cmpuint (stats->total_finished, ==, N_THREADS * N_LIFECYCLES);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_COMPLETED] + stats->finished[CANCEL_STATUS_CANCELLED],
+  g_assert_cmpuint (cancel_registry_stats_get_total_started (stats), ==, N_THREADS * N_LIFECYCLES);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, N_THREADS * N_LIFECYCLES);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_COMPLETED) + cancel_registry_stats_get_finished (stats, CANCEL_STATUS_CANCELLED),
                     ==, N_THREADS * N_LIFECYCLES);
-  g_assert_cmpuint (stats->live[CANCEL_STATUS_RUNNING], ==, 0);
+  g_assert_cmpuint (cancel_registry_stats_get_live (stats, CANCEL_STATUS_RUNNING), ==, 0);
 
   shadow_clear (&live_shadow);
   shadow_clear (&history_shadow);
@@ -387,14 +429,128 @@ test_cancel_all_threads (void)
   g_assert_cmpuint (g_list_model_get_n_items (cancel_registry_get_history (data.registry)),
                     ==, N_THREADS * SCOPES_PER_THREAD);
   stats = cancel_registry_get_stats (data.registry);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_CANCELLED], ==, N_THREADS * SCOPES_PER_THREAD);
-  g_assert_cmpint (stats->max_cancel_latency, >=, stats->average_cancel_latency);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_CANCELLED), ==, N_THREADS * SCOPES_PER_THREAD);
+  g_assert_cmpint (cancel_registry_stats_get_max_cancel_latency (stats), >=, cancel_registry_stats_get_average_cancel_latency (stats));
 
   cancel_registry_clear_history (data.registry);
   drain (context);
   g_object_unref (data.registry);
   cancel_cond_clear (&data.cond);
   cancel_mutex_clear (&data.lock);
+}
+
+typedef struct
+{
+  FeedShared *shared;
+  guint       n_rounds;
+  guint       n_found;
+} QueryData;
+
+/* Asks the history queries again and again while other threads feed the
+ * registry and its own thread publishes and churns the history limit:
+ * every answer must be coherent (the queries read the index under its
+ * lock, never the history model the context thread is changing). */
+static gpointer
+query_thread (gpointer user_data)
+{
+  QueryData *data = user_data;
+  CancelRegistry *registry = data->shared->registry;
+
+  while (data->n_rounds < 100 || g_atomic_int_get (&data->shared->running) > 0)
+    {
+      gint64 since = g_get_monotonic_time () - 2000;
+      g_autoptr(GPtrArray) last = cancel_registry_find_last_finished (registry, 16);
+      g_autoptr(GPtrArray) completed = cancel_registry_find_finished_by_status (registry, CANCEL_STATUS_COMPLETED);
+      g_autoptr(GPtrArray) recent = cancel_registry_find_finished_since (registry, since);
+      g_autoptr(CancelRegistryStats) stats = cancel_registry_get_stats (registry);
+      guint i, j;
+
+      g_assert_cmpuint (last->len, <=, 16);
+      for (i = 0; i < last->len; i++)
+        {
+          CancelScope *scope = g_ptr_array_index (last, i);
+
+          g_assert_true (cancel_status_is_final (cancel_scope_get_status (scope)));
+          for (j = i + 1; j < last->len; j++)
+            g_assert_true (g_ptr_array_index (last, j) != scope);
+        }
+      g_assert_cmpuint (completed->len, <=, HISTORY_LIMIT);
+      for (i = 0; i < completed->len; i++)
+        g_assert_cmpint (cancel_scope_get_status (g_ptr_array_index (completed, i)), ==,
+                         CANCEL_STATUS_COMPLETED);
+      g_assert_cmpuint (recent->len, <=, HISTORY_LIMIT);
+      for (i = 0; i < recent->len; i++)
+        g_assert_cmpint (cancel_scope_get_end_time (g_ptr_array_index (recent, i)), >=, since);
+      g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), <=,
+                        cancel_registry_stats_get_total_started (stats));
+
+      data->n_found += last->len + completed->len + recent->len;
+      data->n_rounds++;
+    }
+
+  return NULL;
+}
+
+/* On the registry's context: moves the history limit up and down, so the
+ * history model is rewritten there while the queries run elsewhere. */
+static gboolean
+churn_limit (gpointer user_data)
+{
+  CancelRegistry *registry = user_data;
+  guint limit = cancel_registry_get_history_limit (registry);
+
+  cancel_registry_set_history_limit (registry, limit == HISTORY_LIMIT ? HISTORY_LIMIT / 4 : HISTORY_LIMIT);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Point 9: the history queries, from a worker thread, while four threads
+ * feed the registry and its context thread publishes and churns. */
+static void
+test_queries_while_churning (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(CancelRegistry) registry = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  GListModel *history;
+  GThread *querier;
+  GSource *churn;
+  Feeders feeders = { 0, };
+  QueryData query = { 0, };
+  guint i;
+
+  registry = registry_new_on (context);
+  history = cancel_registry_get_history (registry);
+
+  churn = g_timeout_source_new (1);
+  g_source_set_callback (churn, churn_limit, registry, NULL);
+  g_source_attach (churn, context);
+
+  feeders_start (&feeders, registry, context, 100);
+  query.shared = &feeders.shared;
+  querier = g_thread_new ("query", query_thread, &query);
+  feeders_finish (&feeders);
+  g_thread_join (querier);
+  g_source_destroy (churn);
+  g_source_unref (churn);
+  cancel_registry_set_history_limit (registry, HISTORY_LIMIT);
+  drain (context);
+  g_test_message ("%u query rounds found %u scopes", query.n_rounds, query.n_found);
+  g_assert_cmpuint (query.n_rounds, >=, 100);
+
+  /* Once published, the model and the index agree. */
+  all = cancel_registry_find_last_finished (registry, G_MAXUINT);
+  g_assert_cmpuint (all->len, ==, g_list_model_get_n_items (history));
+  for (i = 0; i < all->len; i++)
+    {
+      g_autoptr(CancelScope) item = g_list_model_get_item (history, i);
+
+      g_assert_true (item == g_ptr_array_index (all, i));
+    }
+  g_clear_pointer (&all, g_ptr_array_unref);
+
+  feeders_release (&feeders);
+  cancel_registry_clear_history (registry);
+  drain (context);
 }
 
 int
@@ -407,10 +563,12 @@ main (int argc, char *argv[])
    * instrumented): do both here, before threads race to them. */
   g_type_class_unref (g_type_class_ref (CANCEL_TYPE_SCOPE));
   g_type_class_unref (g_type_class_ref (CANCEL_TYPE_REGISTRY));
+  g_type_class_unref (g_type_class_ref (CANCEL_TYPE_REGISTRY_STATS));
   g_error_free (g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Warm-up"));
 
   g_test_add_func ("/Cancel/Registry/threads/feed", test_feed);
   g_test_add_func ("/Cancel/Registry/threads/cancel-all", test_cancel_all_threads);
+  g_test_add_func ("/Cancel/Registry/threads/queries", test_queries_while_churning);
 
   return g_test_run ();
 }

@@ -560,10 +560,10 @@ test_clear_history (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, 1);
 
   stats = cancel_registry_get_stats (registry);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_COMPLETED], ==, 0);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_COMPLETED], ==, 2);
-  g_assert_cmpuint (stats->total_finished, ==, 2);
-  g_assert_cmpuint (stats->live[CANCEL_STATUS_RUNNING], ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_COMPLETED), ==, 0);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_COMPLETED), ==, 2);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, 2);
+  g_assert_cmpuint (cancel_registry_stats_get_live (stats, CANCEL_STATUS_RUNNING), ==, 1);
 
   /* Clearing an empty history emits nothing. */
   cancel_registry_clear_history (registry);
@@ -623,10 +623,10 @@ test_memory_bounded (void)
   g_assert_true (get_scope (history, 9) == last);
 
   stats = cancel_registry_get_stats (registry);
-  g_assert_cmpuint (stats->total_started, ==, 100000);
-  g_assert_cmpuint (stats->total_finished, ==, 100000);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_COMPLETED], ==, 100000);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_COMPLETED], ==, 10);
+  g_assert_cmpuint (cancel_registry_stats_get_total_started (stats), ==, 100000);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, 100000);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_COMPLETED), ==, 100000);
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_COMPLETED), ==, 10);
 
   registry_release (registry);
   g_assert_finalize_object (last);
@@ -962,6 +962,115 @@ test_cancel_all_with_status (void)
   registry_release (registry);
 }
 
+/* The last N, by final status and since a time: over the history alone,
+ * oldest first, from the index (before the history model is published),
+ * bounded by the history limit. */
+static void
+assert_scopes (GPtrArray   *found,
+               CancelScope *first,
+               ...)
+{
+  CancelScope *scope = first;
+  va_list args;
+  guint i = 0;
+
+  va_start (args, first);
+  for (; scope != NULL; scope = va_arg (args, CancelScope *), i++)
+    {
+      g_assert_cmpuint (i, <, found->len);
+      g_assert_true (g_ptr_array_index (found, i) == scope);
+    }
+  va_end (args);
+  g_assert_cmpuint (found->len, ==, i);
+}
+
+static void
+test_finished_queries (void)
+{
+  g_autoptr(CancelRegistry) registry = cancel_registry_new ();
+  GListModel *history = cancel_registry_get_history (registry);
+  g_autoptr(CancelScope) completed = begin_in (registry, "Completed");
+  g_autoptr(CancelScope) failed = begin_in (registry, "Failed");
+  g_autoptr(CancelScope) cancelled = begin_in (registry, "Cancelled");
+  g_autoptr(CancelScope) again = begin_in (registry, "Completed again");
+  g_autoptr(CancelScope) running = begin_in (registry, "Running");
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "Disk full");
+  g_autoptr(GPtrArray) found = NULL;
+  gint64 since;
+
+  found = cancel_registry_find_last_finished (registry, 5);
+  assert_scopes (found, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  cancel_scope_end (completed);
+  cancel_scope_fail (failed, error);
+  g_assert_true (cancel_scope_cancel (cancelled, CANCEL_REASON_MANUAL, NULL));
+  cancel_scope_end (cancelled);
+  let_time_pass (10);
+  since = g_get_monotonic_time ();
+  cancel_scope_end (again);
+  g_assert_cmpint (cancel_scope_get_end_time (cancelled), <, since);
+  g_assert_cmpint (cancel_scope_get_end_time (again), >=, since);
+
+  /* Not published yet: the queries see them anyway. */
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 0);
+
+  found = cancel_registry_find_last_finished (registry, 2);
+  assert_scopes (found, cancelled, again, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = cancel_registry_find_last_finished (registry, 100);
+  assert_scopes (found, completed, failed, cancelled, again, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = cancel_registry_find_last_finished (registry, 0);
+  assert_scopes (found, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  found = cancel_registry_find_finished_by_status (registry, CANCEL_STATUS_COMPLETED);
+  assert_scopes (found, completed, again, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = cancel_registry_find_finished_by_status (registry, CANCEL_STATUS_FAILED);
+  assert_scopes (found, failed, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = cancel_registry_find_finished_by_status (registry, CANCEL_STATUS_TIMED_OUT);
+  assert_scopes (found, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  found = cancel_registry_find_finished_since (registry, since);
+  assert_scopes (found, again, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = cancel_registry_find_finished_since (registry, 0);
+  assert_scopes (found, completed, failed, cancelled, again, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = cancel_registry_find_finished_since (registry, g_get_monotonic_time () + 1);
+  assert_scopes (found, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* The live list is not part of the history. */
+  found = cancel_registry_find_by_status (registry, CANCEL_STATUS_RUNNING);
+  assert_scopes (found, running, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* They agree with the model once it is published. */
+  drain (cancel_registry_get_context (registry));
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 4);
+  g_assert_true (get_scope (history, 3) == again);
+
+  /* Evicted scopes are not found any more. */
+  cancel_registry_set_history_limit (registry, 1);
+  found = cancel_registry_find_last_finished (registry, 10);
+  assert_scopes (found, again, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = cancel_registry_find_finished_by_status (registry, CANCEL_STATUS_FAILED);
+  assert_scopes (found, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = cancel_registry_find_finished_since (registry, 0);
+  assert_scopes (found, again, NULL);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  cancel_scope_end (running);
+  registry_release (registry);
+}
+
 /* Rule 19: statistics: counts by status, totals, durations, latency. */
 static void
 test_stats (void)
@@ -975,19 +1084,20 @@ test_stats (void)
   g_autoptr(CancelScope) shielded = scope_new_in (registry, NULL, "Shielded");
   g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "Disk full");
   g_autoptr(CancelRegistryStats) stats = NULL;
-  g_autoptr(CancelRegistryStats) copy = NULL;
   g_autoptr(CancelRegistryStats) empty = NULL;
-  CancelRegistryStats *boxed;
+  guint live_count, running_count, shielded_count;
+  guint64 total_started, total_finished;
+  gint64 average_duration, average_latency, max_latency;
   CancelScope *finished[4];
   gint64 duration_sum = 0, latency_a, latency_b;
   guint i;
 
   empty = cancel_registry_get_stats (registry);
-  g_assert_cmpuint (empty->total_started, ==, 5);
-  g_assert_cmpuint (empty->total_finished, ==, 0);
-  g_assert_cmpint (empty->average_duration, ==, 0);
-  g_assert_cmpint (empty->average_cancel_latency, ==, 0);
-  g_assert_cmpint (empty->max_cancel_latency, ==, 0);
+  g_assert_cmpuint (cancel_registry_stats_get_total_started (empty), ==, 5);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (empty), ==, 0);
+  g_assert_cmpint (cancel_registry_stats_get_average_duration (empty), ==, 0);
+  g_assert_cmpint (cancel_registry_stats_get_average_cancel_latency (empty), ==, 0);
+  g_assert_cmpint (cancel_registry_stats_get_max_cancel_latency (empty), ==, 0);
 
   cancel_scope_set_shielded (shielded, TRUE);
   cancel_scope_begin (shielded);
@@ -1021,48 +1131,68 @@ test_stats (void)
   g_assert_cmpint (latency_b, >=, 1000);
 
   stats = cancel_registry_get_stats (registry);
-  g_assert_cmpuint (stats->live[CANCEL_STATUS_RUNNING], ==, 1);
-  g_assert_cmpuint (stats->live[CANCEL_STATUS_SHIELDED], ==, 1);
-  g_assert_cmpuint (stats->live[CANCEL_STATUS_COMPLETED], ==, 0);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_COMPLETED], ==, 1);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_FAILED], ==, 1);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_CANCELLED], ==, 1);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_TIMED_OUT], ==, 1);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_RUNNING], ==, 0);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_COMPLETED], ==, 1);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_FAILED], ==, 1);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_CANCELLED], ==, 1);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_TIMED_OUT], ==, 1);
-  g_assert_cmpuint (stats->total_started, ==, 6);
-  g_assert_cmpuint (stats->total_finished, ==, 4);
-  g_assert_cmpint (stats->average_duration, ==, duration_sum / 4);
-  g_assert_cmpint (stats->average_duration, >=, 2000);
-  g_assert_cmpint (stats->average_cancel_latency, ==, (latency_a + latency_b) / 2);
-  g_assert_cmpint (stats->max_cancel_latency, ==, MAX (latency_a, latency_b));
+  g_assert_cmpuint (cancel_registry_stats_get_live (stats, CANCEL_STATUS_RUNNING), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_live (stats, CANCEL_STATUS_SHIELDED), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_live (stats, CANCEL_STATUS_COMPLETED), ==, 0);
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_COMPLETED), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_FAILED), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_CANCELLED), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_TIMED_OUT), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_RUNNING), ==, 0);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_COMPLETED), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_FAILED), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_CANCELLED), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_TIMED_OUT), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_total_started (stats), ==, 6);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, 4);
+  g_assert_cmpint (cancel_registry_stats_get_average_duration (stats), ==, duration_sum / 4);
+  g_assert_cmpint (cancel_registry_stats_get_average_duration (stats), >=, 2000);
+  g_assert_cmpint (cancel_registry_stats_get_average_cancel_latency (stats), ==, (latency_a + latency_b) / 2);
+  g_assert_cmpint (cancel_registry_stats_get_max_cancel_latency (stats), ==, MAX (latency_a, latency_b));
 
   /* Finished totals are not recomputed from the history. */
   cancel_registry_set_history_limit (registry, 1);
-  g_clear_pointer (&stats, cancel_registry_stats_free);
+  g_clear_object (&stats);
   stats = cancel_registry_get_stats (registry);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_COMPLETED] + stats->history[CANCEL_STATUS_FAILED] +
-                    stats->history[CANCEL_STATUS_CANCELLED] + stats->history[CANCEL_STATUS_TIMED_OUT], ==, 1);
-  g_assert_cmpuint (stats->history[CANCEL_STATUS_CANCELLED], ==, 1);
-  g_assert_cmpuint (stats->total_finished, ==, 4);
-  g_assert_cmpuint (stats->finished[CANCEL_STATUS_COMPLETED], ==, 1);
-  g_assert_cmpint (stats->average_duration, ==, duration_sum / 4);
-  g_assert_cmpint (stats->max_cancel_latency, ==, MAX (latency_a, latency_b));
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_COMPLETED) + cancel_registry_stats_get_history (stats, CANCEL_STATUS_FAILED) +
+                    cancel_registry_stats_get_history (stats, CANCEL_STATUS_CANCELLED) + cancel_registry_stats_get_history (stats, CANCEL_STATUS_TIMED_OUT), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_history (stats, CANCEL_STATUS_CANCELLED), ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, 4);
+  g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_COMPLETED), ==, 1);
+  g_assert_cmpint (cancel_registry_stats_get_average_duration (stats), ==, duration_sum / 4);
+  g_assert_cmpint (cancel_registry_stats_get_max_cancel_latency (stats), ==, MAX (latency_a, latency_b));
 
-  /* A boxed type: copies are equal and independent. */
-  copy = cancel_registry_stats_copy (stats);
-  g_assert_true (copy != stats);
-  g_assert_cmpmem (copy, sizeof *copy, stats, sizeof *stats);
-  boxed = g_boxed_copy (CANCEL_TYPE_REGISTRY_STATS, stats);
-  g_assert_cmpmem (boxed, sizeof *boxed, stats, sizeof *stats);
-  g_boxed_free (CANCEL_TYPE_REGISTRY_STATS, boxed);
-  cancel_registry_stats_free (NULL);
+  /* Properties a UI can bind agree with the getters. */
+  g_object_get (stats,
+                "live-count", &live_count,
+                "running", &running_count,
+                "shielded", &shielded_count,
+                "total-started", &total_started,
+                "total-finished", &total_finished,
+                "average-duration", &average_duration,
+                "average-cancel-latency", &average_latency,
+                "max-cancel-latency", &max_latency,
+                NULL);
+  g_assert_cmpuint (live_count, ==, 2);
+  g_assert_cmpuint (cancel_registry_stats_get_live_count (stats), ==, 2);
+  g_assert_cmpuint (running_count, ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_running (stats), ==, 1);
+  g_assert_cmpuint (shielded_count, ==, 1);
+  g_assert_cmpuint (cancel_registry_stats_get_shielded (stats), ==, 1);
+  g_assert_cmpuint (total_started, ==, 6);
+  g_assert_cmpuint (total_finished, ==, 4);
+  g_assert_cmpint (average_duration, ==, duration_sum / 4);
+  g_assert_cmpint (average_latency, ==, (latency_a + latency_b) / 2);
+  g_assert_cmpint (max_latency, ==, MAX (latency_a, latency_b));
 
+  /* A snapshot: what happens later does not change it. */
   cancel_scope_end (running);
   cancel_scope_end (shielded);
+  g_assert_cmpuint (cancel_registry_stats_get_live_count (stats), ==, 2);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, 4);
+  g_assert_cmpuint (cancel_registry_stats_get_live_count (empty), ==, 5);
+  g_assert_finalize_object (g_steal_pointer (&empty));
+
   registry_release (registry);
 }
 
@@ -1174,6 +1304,9 @@ static const char * const critical_cases[] = {
   "limit-null", "clear-wrong-type", "find-null", "find-parent-wrong-type",
   "find-status-invalid", "cancel-null", "cancel-reason-none",
   "cancel-all-wrong-type", "cancel-all-reason-none", "context-null",
+  "stats-live-invalid", "stats-history-invalid", "stats-finished-invalid",
+  "stats-wrong-type", "last-finished-null", "finished-by-status-live",
+  "finished-by-status-invalid", "finished-since-wrong-type",
 };
 
 static void
@@ -1185,6 +1318,7 @@ test_critical (gconstpointer data)
     {
       g_autoptr(CancelScope) scope = cancel_scope_new_full (NULL, "Not a registry", CANCEL_SCOPE_FLAGS_NONE);
       g_autoptr(CancelRegistry) registry = cancel_registry_new ();
+      g_autoptr(CancelRegistryStats) stats = cancel_registry_get_stats (registry);
 
       if (g_str_equal (which, "lookup-null"))
         cancel_registry_lookup (NULL, 1);
@@ -1214,6 +1348,22 @@ test_critical (gconstpointer data)
         cancel_registry_cancel_all (registry, CANCEL_REASON_NONE, NULL);
       else if (g_str_equal (which, "context-null"))
         cancel_registry_get_context (NULL);
+      else if (g_str_equal (which, "stats-live-invalid"))
+        cancel_registry_stats_get_live (stats, CANCEL_N_STATUSES);
+      else if (g_str_equal (which, "stats-history-invalid"))
+        cancel_registry_stats_get_history (stats, CANCEL_N_STATUSES);
+      else if (g_str_equal (which, "stats-finished-invalid"))
+        cancel_registry_stats_get_finished (stats, (CancelStatus) -1);
+      else if (g_str_equal (which, "stats-wrong-type"))
+        cancel_registry_stats_get_total_started ((CancelRegistryStats *) registry);
+      else if (g_str_equal (which, "last-finished-null"))
+        cancel_registry_find_last_finished (NULL, 3);
+      else if (g_str_equal (which, "finished-by-status-live"))
+        cancel_registry_find_finished_by_status (registry, CANCEL_STATUS_RUNNING);
+      else if (g_str_equal (which, "finished-by-status-invalid"))
+        cancel_registry_find_finished_by_status (registry, CANCEL_N_STATUSES);
+      else if (g_str_equal (which, "finished-since-wrong-type"))
+        cancel_registry_find_finished_since ((CancelRegistry *) scope, 0);
       else
         g_assert_not_reached ();
       return;
@@ -1246,6 +1396,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Registry/cancel-by-id", test_cancel_by_id);
   g_test_add_func ("/Cancel/Registry/cancel-all", test_cancel_all);
   g_test_add_func ("/Cancel/Registry/cancel-all-with-status", test_cancel_all_with_status);
+  g_test_add_func ("/Cancel/Registry/finished-queries", test_finished_queries);
   g_test_add_func ("/Cancel/Registry/stats", test_stats);
   g_test_add_func ("/Cancel/Registry/default", test_default_registry);
   g_test_add_func ("/Cancel/Registry/context", test_context);

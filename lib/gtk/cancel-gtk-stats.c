@@ -70,21 +70,26 @@ _cancel_gtk_stats_show (CancelGtkStats *self,
       CancelStatus status = stat_statuses[i];
 
       if (cancel_status_is_final (status))
-        take_text (self->status_values[i], g_strdup_printf ("%" G_GUINT64_FORMAT, stats->finished[status]));
+        take_text (self->status_values[i],
+                   g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                    cancel_registry_stats_get_finished (stats, status)));
       else
-        take_text (self->status_values[i], g_strdup_printf ("%u", stats->live[status]));
+        take_text (self->status_values[i],
+                   g_strdup_printf ("%u", cancel_registry_stats_get_live (stats, status)));
     }
 
-  if (stats->total_finished > 0)
-    take_text (self->average_duration_value, _cancel_gtk_format_duration (stats->average_duration));
+  if (cancel_registry_stats_get_total_finished (stats) > 0)
+    take_text (self->average_duration_value,
+               _cancel_gtk_format_duration (cancel_registry_stats_get_average_duration (stats)));
   else
     set_text (self->average_duration_value, "—");
 
-  cancelled = stats->finished[CANCEL_STATUS_CANCELLED] + stats->finished[CANCEL_STATUS_TIMED_OUT];
+  cancelled = cancel_registry_stats_get_finished (stats, CANCEL_STATUS_CANCELLED) +
+              cancel_registry_stats_get_finished (stats, CANCEL_STATUS_TIMED_OUT);
   if (cancelled > 0)
     {
-      g_autofree char *average = _cancel_gtk_format_duration (stats->average_cancel_latency);
-      g_autofree char *max = _cancel_gtk_format_duration (stats->max_cancel_latency);
+      g_autofree char *average = _cancel_gtk_format_duration (cancel_registry_stats_get_average_cancel_latency (stats));
+      g_autofree char *max = _cancel_gtk_format_duration (cancel_registry_stats_get_max_cancel_latency (stats));
 
       /* Translators: an average and a maximum duration: "3 ms (max 12 ms)" */
       take_text (self->latency_value, g_strdup_printf (_("%s (max %s)"), average, max));

@@ -118,7 +118,14 @@ function testRegistry() {
         'no shielded');
     assert(registry.cancel(scopes[0].get_id(), Cancel.Reason.MANUAL, 'One only'), 'cancel one');
     assert(registry.cancel_all(Cancel.Reason.MANUAL, 'All') === 1, 'cancel all');
+    let stats = registry.get_stats();
+    assert(stats.get_live_count() === 2 && stats.get_running() === 2, 'live');
     scopes.forEach(scope => scope.end());
+    stats = registry.get_stats();
+    assert(stats.get_total_finished() === 2 && stats.get_finished(Cancel.Status.CANCELLED) === 2,
+        'finished');
+    assert(stats.get_average_duration() === stats.average_duration, 'average duration');
+    assert(stats.get_max_cancel_latency() >= stats.get_average_cancel_latency(), 'latency');
 }
 
 function testEveryFunctionCalled() {

@@ -379,7 +379,8 @@ function testHistoryLimitZero() {
 }
 
 function testStats() {
-    // get_stats and RegistryStats.copy: (transfer full) boxed.
+    // get_stats: a (transfer full) immutable GObject with bindable
+    // properties and per-status getters.
     const registry = Cancel.Registry.new();
     const scope = newScope(registry, 'Counted');
     scope.begin();
@@ -389,26 +390,78 @@ function testStats() {
     const objects = [scope, other, registry];
 
     const check = stats => {
+        assert(stats instanceof GObject.Object, 'a GObject');
         assertEqual(stats.total_started, 2, 'total_started');
+        assertEqual(stats.get_total_started(), 2, 'get_total_started');
         assertEqual(stats.total_finished, 1, 'total_finished');
-        assertEqual(stats.live[Cancel.Status.RUNNING], 1, 'live');
-        assertEqual(stats.history[Cancel.Status.COMPLETED], 1, 'history');
+        assertEqual(stats.live_count, 1, 'live_count');
+        assertEqual(stats.running, 1, 'running');
+        assertEqual(stats.shielded, 0, 'shielded');
+        assertEqual(stats.get_live(Cancel.Status.RUNNING), 1, 'get_live');
+        assertEqual(stats.get_history(Cancel.Status.COMPLETED), 1, 'get_history');
+        assertEqual(stats.get_finished(Cancel.Status.COMPLETED), 1, 'get_finished');
+        assertEqual(stats.max_cancel_latency, 0, 'max_cancel_latency');
     };
     hammer('Registry.get_stats', objects, () => registry.get_stats(), check);
+    assert(Cancel.RegistryStats.prototype.free === undefined, 'no free()');
+
+    // Bindable: a property of the snapshot drives another object's.
     let stats = registry.get_stats();
-    hammer('RegistryStats.copy', objects, () => stats.copy(), check);
-    let copies = [];
-    for (let i = 0; i < N; i++)
-        copies.push(stats.copy());
-    stats = null;
-    System.gc();
-    copies.forEach(check);
-    copies = null;
+    let target = Cancel.Registry.new();
+    let binding = stats.bind_property('running', target, 'history-limit',
+        GObject.BindingFlags.SYNC_CREATE);
+    assertEqual(target.history_limit, 1, 'bound history-limit');
+    // A snapshot: later changes do not reach it.
     scope.end();
+    assertEqual(stats.running, 1, 'snapshot unchanged');
+    assertEqual(registry.get_stats().running, 0, 'new snapshot');
+    binding.unbind();
+    binding = stats = target = null;
 }
 
-// -------------------------------------------------------------------------
-// List models
+function testFinishedQueries() {
+    // find_last_finished, find_finished_by_status, find_finished_since:
+    // (transfer container) arrays of the history, oldest first, visible
+    // before the history model is published.
+    const fin = new Finalized();
+    const registry = Cancel.Registry.new();
+    let first = fin.watch(newScope(registry, 'First'), 'first');
+    let second = fin.watch(newScope(registry, 'Second'), 'second');
+    let third = fin.watch(newScope(registry, 'Third'), 'third');
+    let live = fin.watch(newScope(registry, 'Live'), 'live');
+    for (const scope of [first, second, third, live])
+        scope.begin();
+    first.end();
+    second.cancel(Cancel.Reason.MANUAL, null);
+    second.fail(cancelledError());
+    third.end();
+    const since = second.get_end_time() + 1;
+    assert(third.get_end_time() >= since, 'third ended after second');
+    assertEqual(registry.get_history().get_n_items(), 0, 'history not published yet');
+    sameElements([second, third])(registry.find_last_finished(2)) ||
+        assert(false, 'find_last_finished before publish');
+    let objects = [first, second, third, live, registry];
+
+    hammer('Registry.find_last_finished', objects, () => registry.find_last_finished(2),
+        sameElements([second, third]));
+    hammer('Registry.find_last_finished', objects, () => registry.find_last_finished(0),
+        isEmpty);
+    hammer('Registry.find_finished_by_status', objects,
+        () => registry.find_finished_by_status(Cancel.Status.COMPLETED),
+        sameElements([first, third]));
+    hammer('Registry.find_finished_by_status', objects,
+        () => registry.find_finished_by_status(Cancel.Status.CANCELLED),
+        sameElements([second]));
+    hammer('Registry.find_finished_since', objects, () => registry.find_finished_since(since),
+        sameElements([third]));
+    hammer('Registry.find_finished_since', objects, () => registry.find_finished_since(0),
+        sameElements([first, second, third]));
+
+    live.end();
+    first = second = third = live = objects = null;
+    registry.clear_history();
+    fin.wait();
+}
 
 function testLiveModel() {
     // The registry is a GListModel of live scopes: get_item is (transfer full).
@@ -979,11 +1032,7 @@ function testSignalHandlers() {
 // Coverage of the typelib
 
 // Calls that return a pointer but are not to be called from a binding.
-const NOT_CALLED = new Set([
-    // Bindings free boxed values themselves through the GType: calling it
-    // frees the struct under the wrapper, which frees it again.
-    'RegistryStats.free',
-]);
+const NOT_CALLED = new Set([]);
 
 function pointerReturningCalls() {
     const repo = GIRepository.Repository.get_default();
@@ -1049,6 +1098,7 @@ const TESTS = [
     ['lookup', testLookup],
     ['history-limit-zero', testHistoryLimitZero],
     ['stats', testStats],
+    ['finished-queries', testFinishedQueries],
     ['live-model', testLiveModel],
     ['history-model', testHistoryModel],
     ['children-model', testChildrenModel],

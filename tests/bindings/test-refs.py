@@ -355,7 +355,9 @@ def test_history_limit_zero():
 
 
 def test_stats():
-    """get_stats and RegistryStats.copy: (transfer full) boxed."""
+    """get_stats: a (transfer full) immutable GObject with bindable
+    properties and per-status getters."""
+    fin = Finalized()
     registry = Cancel.Registry.new()
     scope = new_scope(registry, 'Counted')
     scope.begin()
@@ -365,21 +367,83 @@ def test_stats():
     objects = [scope, other, registry]
 
     def check(stats):
-        assert stats.total_started == 2, stats.total_started
-        assert stats.total_finished == 1, stats.total_finished
-        assert stats.live[Cancel.Status.RUNNING] == 1, stats.live
-        assert stats.history[Cancel.Status.COMPLETED] == 1, stats.history
+        assert isinstance(stats, GObject.Object), type(stats)
+        assert stats.props.total_started == 2, stats.props.total_started
+        assert stats.get_total_started() == 2
+        assert stats.props.total_finished == 1, stats.props.total_finished
+        assert stats.props.live_count == 1
+        assert stats.props.running == 1 and stats.get_running() == 1
+        assert stats.props.shielded == 0 and stats.get_shielded() == 0
+        assert stats.get_live(Cancel.Status.RUNNING) == 1
+        assert stats.get_history(Cancel.Status.COMPLETED) == 1
+        assert stats.get_finished(Cancel.Status.COMPLETED) == 1
+        assert stats.get_finished(Cancel.Status.CANCELLED) == 0
+        assert stats.props.average_duration >= 0
+        assert stats.props.max_cancel_latency == 0
 
     hammer('Registry.get_stats', objects, registry.get_stats, check)
-    stats = registry.get_stats()
-    hammer('RegistryStats.copy', objects, stats.copy, check)
-    copies = [stats.copy() for _ in range(N)]
-    stats = None
-    gc.collect()
-    for copy in copies:
-        check(copy)
-    copies = None
+    assert not hasattr(Cancel.RegistryStats, 'free')
+
+    # Bindable: a property of the snapshot drives another object's.
+    stats = fin.watch(registry.get_stats(), 'stats')
+    target = Cancel.Registry.new()
+    binding = stats.bind_property('running', target, 'history-limit',
+                                  GObject.BindingFlags.SYNC_CREATE)
+    assert target.props.history_limit == 1
+    # A snapshot: later changes do not reach it.
     scope.end()
+    assert stats.props.running == 1
+    assert registry.get_stats().props.running == 0
+    binding.unbind()
+    binding = stats = target = None
+    fin.wait()
+
+
+def test_finished_queries():
+    """find_last_finished, find_finished_by_status, find_finished_since:
+    (transfer container) arrays of the history, oldest first, visible
+    before the history model is published."""
+    fin = Finalized()
+    registry = Cancel.Registry.new()
+    first = fin.watch(new_scope(registry, 'First'), 'first')
+    second = fin.watch(new_scope(registry, 'Second'), 'second')
+    third = fin.watch(new_scope(registry, 'Third'), 'third')
+    live = fin.watch(new_scope(registry, 'Live'), 'live')
+    for scope in (first, second, third, live):
+        scope.begin()
+    first.end()
+    second.cancel(Cancel.Reason.MANUAL, None)
+    second.fail(cancelled_error())
+    third.end()
+    since = second.get_end_time() + 1
+    assert third.get_end_time() >= since
+    # Not published yet: the queries read the index, not the model.
+    assert registry.get_history().get_n_items() == 0
+    assert registry.find_last_finished(2) == [second, third]
+    settle()
+    assert registry.get_history().get_n_items() == 3
+
+    objects = [first, second, third, live, registry]
+    hammer('Registry.find_last_finished', objects,
+           lambda: registry.find_last_finished(2),
+           lambda found: found == [second, third])
+    assert registry.find_last_finished(10) == [first, second, third]
+    assert registry.find_last_finished(0) == []
+    hammer('Registry.find_finished_by_status', objects,
+           lambda: registry.find_finished_by_status(Cancel.Status.COMPLETED),
+           lambda found: found == [first, third])
+    assert registry.find_finished_by_status(Cancel.Status.CANCELLED) == [second]
+    assert registry.find_finished_by_status(Cancel.Status.TIMED_OUT) == []
+    hammer('Registry.find_finished_since', objects,
+           lambda: registry.find_finished_since(since),
+           lambda found: found == [third])
+    assert registry.find_finished_since(0) == [first, second, third]
+    assert registry.find_finished_since(third.get_end_time() + 1) == []
+
+    live.end()
+    first = second = third = live = scope = objects = None
+    registry.clear_history()
+    fin.wait()
 
 
 # ---------------------------------------------------------------------------
@@ -1132,11 +1196,7 @@ def test_signal_handlers():
 
 
 # Calls that return a pointer but are not to be called from a binding.
-NOT_CALLED = {
-    # Bindings free boxed values themselves through the GType: calling it
-    # frees the struct under the wrapper (PyGObject then frees it again).
-    'RegistryStats.free',
-}
+NOT_CALLED = set()
 
 
 def pointer_returning_calls():
@@ -1203,6 +1263,7 @@ TESTS = [
     test_lookup,
     test_history_limit_zero,
     test_stats,
+    test_finished_queries,
     test_live_model,
     test_history_model,
     test_children_model,

@@ -895,45 +895,45 @@ static void
 check_registry (State *st)
 {
   g_autoptr(CancelRegistryStats) stats = NULL;
-  g_autoptr(CancelRegistryStats) copy = NULL;
   guint history = 0;
+  guint live_count;
   guint limit;
 
   if (st->registry == NULL)
     return;
 
   stats = cancel_registry_get_stats (st->registry);
-  copy = cancel_registry_stats_copy (stats);
   limit = cancel_registry_get_history_limit (st->registry);
 
   for (guint i = 0; i < CANCEL_N_STATUSES; i++)
     {
-      history += stats->history[i];
-      if (i != CANCEL_STATUS_RUNNING && i != CANCEL_STATUS_SHIELDED && stats->live[i] != 0)
-        fuzz_fail ("registry stats: %u live scopes with status %s", stats->live[i],
+      history += cancel_registry_stats_get_history (stats, i);
+      if (i != CANCEL_STATUS_RUNNING && i != CANCEL_STATUS_SHIELDED && cancel_registry_stats_get_live (stats, i) != 0)
+        fuzz_fail ("registry stats: %u live scopes with status %s", cancel_registry_stats_get_live (stats, i),
                    cancel_status_to_string (i));
-      if (!status_is_final (i) && (stats->history[i] != 0 || stats->finished[i] != 0))
+      if (!status_is_final (i) && (cancel_registry_stats_get_history (stats, i) != 0 || cancel_registry_stats_get_finished (stats, i) != 0))
         fuzz_fail ("registry stats: finished scopes with status %s", cancel_status_to_string (i));
-      if (stats->history[i] > stats->finished[i])
+      if (cancel_registry_stats_get_history (stats, i) > cancel_registry_stats_get_finished (stats, i))
         fuzz_fail ("registry stats: %u in history with status %s, only %" G_GUINT64_FORMAT " finished",
-                   stats->history[i], cancel_status_to_string (i), stats->finished[i]);
+                   cancel_registry_stats_get_history (stats, i), cancel_status_to_string (i), cancel_registry_stats_get_finished (stats, i));
     }
   if (history > limit)
     fuzz_fail ("registry stats: %u in history, limit %u", history, limit);
-  if (stats->total_finished > stats->total_started)
+  if (cancel_registry_stats_get_total_finished (stats) > cancel_registry_stats_get_total_started (stats))
     fuzz_fail ("registry stats: %" G_GUINT64_FORMAT " finished of %" G_GUINT64_FORMAT " started",
-               stats->total_finished, stats->total_started);
-  if (stats->total_started - stats->total_finished !=
-      stats->live[CANCEL_STATUS_RUNNING] + stats->live[CANCEL_STATUS_SHIELDED])
+               cancel_registry_stats_get_total_finished (stats), cancel_registry_stats_get_total_started (stats));
+  if (cancel_registry_stats_get_total_started (stats) - cancel_registry_stats_get_total_finished (stats) !=
+      cancel_registry_stats_get_live (stats, CANCEL_STATUS_RUNNING) + cancel_registry_stats_get_live (stats, CANCEL_STATUS_SHIELDED))
     fuzz_fail ("registry stats: %" G_GUINT64_FORMAT " started, %" G_GUINT64_FORMAT " finished, %u live",
-               stats->total_started, stats->total_finished,
-               stats->live[CANCEL_STATUS_RUNNING] + stats->live[CANCEL_STATUS_SHIELDED]);
-  if (stats->average_duration < 0 || stats->average_cancel_latency < 0 ||
-      stats->max_cancel_latency < stats->average_cancel_latency)
+               cancel_registry_stats_get_total_started (stats), cancel_registry_stats_get_total_finished (stats),
+               cancel_registry_stats_get_live (stats, CANCEL_STATUS_RUNNING) + cancel_registry_stats_get_live (stats, CANCEL_STATUS_SHIELDED));
+  if (cancel_registry_stats_get_average_duration (stats) < 0 || cancel_registry_stats_get_average_cancel_latency (stats) < 0 ||
+      cancel_registry_stats_get_max_cancel_latency (stats) < cancel_registry_stats_get_average_cancel_latency (stats))
     fuzz_fail ("registry stats: durations %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT,
-               stats->average_duration, stats->average_cancel_latency, stats->max_cancel_latency);
-  if (memcmp (stats, copy, sizeof *stats) != 0)
-    fuzz_fail ("registry stats: copy differs");
+               cancel_registry_stats_get_average_duration (stats), cancel_registry_stats_get_average_cancel_latency (stats), cancel_registry_stats_get_max_cancel_latency (stats));
+  g_object_get (stats, "live-count", &live_count, NULL);
+  if (live_count != cancel_registry_stats_get_running (stats) + cancel_registry_stats_get_shielded (stats))
+    fuzz_fail ("registry stats: live-count %u is not running + shielded", live_count);
 
   if (g_list_model_get_n_items (cancel_registry_get_history (st->registry)) > limit)
     fuzz_fail ("registry history model has %u items, limit %u",
