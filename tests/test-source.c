@@ -206,6 +206,31 @@ test_timeout (void)
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 }
 
+/* A source counts from its attach, not from its construction (a scope's
+ * own timeout counts from its call): made, attached 200 ms later. */
+static void
+test_timeout_counts_from_attach (void)
+{
+  g_autoptr(CancelScope) scope = new_running_scope ("Later");
+  g_autoptr(CancelSource) source = cancel_source_new_timeout (0.3, NULL);
+  gint64 made = g_get_monotonic_time ();
+  gint64 attached;
+
+  wait_sentinel (0.2);
+  attached = g_get_monotonic_time ();
+  g_assert_cmpint (attached - made, >=, 0.2 * G_USEC_PER_SEC);
+  assert_source (source, FALSE, CANCEL_REASON_NONE, NULL);
+
+  g_assert_true (cancel_scope_add_source (scope, source, NULL));
+  wait_cancelled (scope);
+
+  /* Counted from the construction it would have fired 0.1 s after the
+   * attach. */
+  g_assert_cmpint (cancel_scope_get_cancel_time (scope) - attached, >=, 0.3 * G_USEC_PER_SEC);
+  g_assert_cmpint (cancel_scope_get_cancel_time (scope) - made, >=, 0.5 * G_USEC_PER_SEC);
+  cancel_scope_end (scope, NULL);
+}
+
 static void
 test_timeout_invalid (void)
 {
@@ -604,7 +629,8 @@ test_condition_immediate (void)
   CancelSource *source = NULL;
   g_autoptr(GError) error = NULL;
 
-  source = cancel_source_new_condition (condition_cb, &condition, condition_destroy, 3600, &error);
+  source = cancel_source_new_condition (NULL, 3600, NULL, condition_cb, &condition,
+                                        condition_destroy, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_atomic_int_get (&condition.calls), ==, 0);
 
@@ -615,8 +641,8 @@ test_condition_immediate (void)
 
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_CONDITION);
   g_assert_cmpint (cancel_scope_get_origin_reason (scope), ==, CANCEL_REASON_CONDITION);
-  g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Condition became true");
-  assert_source (source, TRUE, CANCEL_REASON_CONDITION, "Condition became true");
+  g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Condition met after 1 check");
+  assert_source (source, TRUE, CANCEL_REASON_CONDITION, "Condition met after 1 check");
   g_assert_cmpint (g_atomic_int_get (&condition.calls), ==, 1);
   g_assert_true (g_atomic_pointer_get (&condition.thread) != g_thread_self ());
 
@@ -635,8 +661,9 @@ test_condition_later (void)
   Condition condition = { .value = FALSE };
   g_autoptr(CancelScope) scope = new_running_scope ("Condition");
   g_autoptr(CancelSource) source = NULL;
+  g_autofree char *message = NULL;
 
-  source = cancel_source_new_condition (condition_cb, &condition, NULL, 0.02, NULL);
+  source = cancel_source_new_condition (NULL, 0.02, NULL, condition_cb, &condition, NULL, NULL);
   g_assert_true (cancel_scope_add_source (scope, source, NULL));
 
   /* Polled again and again, false so far. */
@@ -648,6 +675,10 @@ test_condition_later (void)
   wait_cancelled (scope);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_CONDITION);
   g_assert_true (g_atomic_pointer_get (&condition.thread) != g_thread_self ());
+
+  /* The message counts every check of this arming, the true one included. */
+  message = g_strdup_printf ("Condition met after %d checks", g_atomic_int_get (&condition.calls));
+  g_assert_cmpstr (cancel_scope_get_message (scope), ==, message);
 
   cancel_scope_end (scope, NULL);
 }
@@ -663,7 +694,8 @@ test_condition_invalid (void)
       g_autoptr(GError) error = NULL;
       CancelSource *source;
 
-      source = cancel_source_new_condition (condition_cb, &condition, condition_destroy, bad[i], &error);
+      source = cancel_source_new_condition (NULL, bad[i], NULL, condition_cb, &condition,
+                                            condition_destroy, &error);
       g_assert_null (source);
       g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_INTERVAL);
 
@@ -1076,7 +1108,8 @@ test_scope_dropped (void)
   g_autoptr(CancelSource) timeout = cancel_source_new_timeout (0.05, NULL);
   g_autoptr(CancelSource) link = cancel_source_new_cancellable (upstream, FALSE);
   g_autoptr(CancelSource) watch = cancel_source_new_unix_signals (signals, 1, NULL);
-  g_autoptr(CancelSource) poll = cancel_source_new_condition (condition_cb, &condition, NULL, 0.01, NULL);
+  g_autoptr(CancelSource) poll = cancel_source_new_condition (NULL, 0.01, NULL, condition_cb,
+                                                              &condition, NULL, NULL);
   g_autoptr(CancelSource) any = NULL;
   CancelSource *members[2];
   int calls;
@@ -1124,7 +1157,8 @@ test_first_wins (void)
   g_autoptr(CancelSource) timeout = cancel_source_new_timeout (0.1, NULL);
   g_autoptr(CancelSource) link1 = cancel_source_new_cancellable (first, FALSE);
   g_autoptr(CancelSource) link2 = cancel_source_new_cancellable (second, TRUE);
-  g_autoptr(CancelSource) poll = cancel_source_new_condition (condition_cb, &condition, NULL, 0.01, NULL);
+  g_autoptr(CancelSource) poll = cancel_source_new_condition (NULL, 0.01, NULL, condition_cb,
+                                                              &condition, NULL, NULL);
 
   g_assert_true (cancel_scope_add_source (scope, timeout, NULL));
   g_assert_true (cancel_scope_add_source (scope, link1, NULL));
@@ -1185,7 +1219,8 @@ test_thread_end_on_worker (void)
   g_autoptr(CancelSource) timeout = cancel_source_new_timeout (0.02, NULL);
   Condition condition = { .value = TRUE };
   g_autoptr(CancelScope) polled = new_running_scope ("Ended on the worker too");
-  g_autoptr(CancelSource) poll = cancel_source_new_condition (condition_cb, &condition, NULL, 0.01, NULL);
+  g_autoptr(CancelSource) poll = cancel_source_new_condition (NULL, 0.01, NULL, condition_cb,
+                                                              &condition, NULL, NULL);
 
   g_signal_connect (scope, "cancelled", G_CALLBACK (end_scope_cb), scope);
   g_signal_connect (polled, "cancelled", G_CALLBACK (end_scope_cb), polled);
@@ -1345,9 +1380,9 @@ static const struct
   { "cancellable-null", "cancel_source_new_cancellable" },
   { "condition-null", "cancel_source_new_condition" },
   { "signals-null-array", "cancel_source_new_unix_signals" },
-  { "any-null-array", "cancel_source_new_any" },
-  { "any-null-member", "cancel_source_new_any" },
-  { "all-null-member", "cancel_source_new_all" },
+  { "any-null-array", "cancel_source_new_combination" },
+  { "any-null-member", "cancel_source_new_combination" },
+  { "all-null-member", "cancel_source_new_combination" },
   { "has-fired-null", "cancel_source_has_fired" },
   { "get-reason-null", "cancel_source_get_reason" },
   { "dup-message-null", "cancel_source_dup_message" },
@@ -1378,7 +1413,7 @@ trigger_critical (Critical critical)
       cancel_source_new_cancellable (NULL, FALSE);
       break;
     case CRITICAL_CONDITION_NULL:
-      cancel_source_new_condition (NULL, NULL, NULL, 1, NULL);
+      cancel_source_new_condition (NULL, 1, NULL, NULL, NULL, NULL, NULL);
       break;
     case CRITICAL_SIGNALS_NULL_ARRAY:
       cancel_source_new_unix_signals (NULL, 2, NULL);
@@ -1433,6 +1468,7 @@ main (int   argc,
   warm_up_worker ();
 
   g_test_add_func ("/Cancel/Source/timeout", test_timeout);
+  g_test_add_func ("/Cancel/Source/timeout-counts-from-attach", test_timeout_counts_from_attach);
   g_test_add_func ("/Cancel/Source/timeout-invalid", test_timeout_invalid);
   g_test_add_func ("/Cancel/Source/cancellable", test_cancellable);
   g_test_add_func ("/Cancel/Source/cancellable-preserve-plain", test_cancellable_preserve_plain);

@@ -2402,21 +2402,21 @@ run_op_held (State        *st,
         switch (kind % 4)
           {
           case 0:
-            source = cancel_source_new_condition (condition_true, NULL, NULL, interval, &error);
+            source = cancel_source_new_condition (NULL, interval, NULL, condition_true, NULL, NULL, &error);
             break;
           case 1:
-            source = cancel_source_new_condition (condition_false, NULL, NULL, interval, &error);
+            source = cancel_source_new_condition (NULL, interval, NULL, condition_false, NULL, NULL, &error);
             break;
           case 2:
-            source = cancel_source_new_condition (condition_flag_func, NULL, NULL, interval, &error);
+            source = cancel_source_new_condition (NULL, interval, NULL, condition_flag_func, NULL, NULL, &error);
             break;
           default:
             {
               Countdown *countdown = g_new0 (Countdown, 1);
 
               countdown->limit = 1 + (kind >> 2) % 8;
-              source = cancel_source_new_condition (condition_countdown, countdown, g_free,
-                                                    interval, &error);
+              source = cancel_source_new_condition (NULL, interval, NULL, condition_countdown,
+                                                    countdown, g_free, &error);
             }
             break;
           }

@@ -1255,8 +1255,8 @@ new_source (Worker *w,
       break;
 
     case 6:
-      source = cancel_source_new_condition (cond_check, cond_new (), cond_destroy,
-                                            g_rand_double_range (w->rand, 0.002, 0.02), &error);
+      source = cancel_source_new_condition ("stress", g_rand_double_range (w->rand, 0.002, 0.02),
+                                            NULL, cond_check, cond_new (), cond_destroy, &error);
       break;
 
     case 7:
@@ -2465,7 +2465,7 @@ op_bad_input (Worker *w)
   g_clear_error (&error);
 
   cond = cond_new ();
-  source = cancel_source_new_condition (cond_check, cond, cond_destroy, 0, &error);
+  source = cancel_source_new_condition (NULL, 0, NULL, cond_check, cond, cond_destroy, &error);
   CHECK (source == NULL, "zero interval accepted");
   check_error (error, CANCEL_ERROR_INVALID_INTERVAL, "zero interval");
   CHECK (g_atomic_int_get (&cond->destroyed) == 1, "rejected condition data not destroyed");
