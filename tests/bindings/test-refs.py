@@ -966,9 +966,8 @@ def test_sources():
     hammer('Source.new_unix_signals', objects,
            lambda: Cancel.Source.new_unix_signals([signal.SIGUSR1, signal.SIGHUP]))
     hammer('Source.new_unix_signals', objects, lambda: Cancel.Source.new_unix_signals(None))
-    # PyGObject 3.42 wants the user_data of the callback in the list.
     hammer('Source.new_condition', objects,
-           lambda: Cancel.Source.new_condition(lambda data: False, None, 10.0), heap=False)
+           lambda: Cancel.Source.new_condition(None, 10.0, None, lambda: False), heap=False)
 
     members = [Cancel.Source.new_timeout(10.0), Cancel.Source.new_timeout(20.0)]
 
@@ -1022,7 +1021,7 @@ def test_sources():
     loose = fin.watch(Cancel.Scope.new('Loose'), 'loose')
     loose.set_registry(None)
     loose.begin()
-    condition = Cancel.Source.new_condition(lambda data: False, None, 60.0)
+    condition = Cancel.Source.new_condition(None, 60.0, None, lambda: False)
     assert loose.add_source(condition)
     hammer('Source.dup_message', [loose, condition], condition.dup_message,
            lambda message: message is None)
@@ -1051,13 +1050,13 @@ def test_condition_closure_released():
         def __init__(self, result):
             self.result = result
 
-        def __call__(self, data):
+        def __call__(self):
             return self.result
 
     for result in (False, True):
         condition = Condition(result)
         alive = weakref.ref(condition)
-        source = Cancel.Source.new_condition(condition, None, 0.001)
+        source = Cancel.Source.new_condition(None, 0.001, None, condition)
         condition = None
         assert alive() is not None
         scope = Cancel.Scope.new('Polled')
@@ -1067,7 +1066,7 @@ def test_condition_closure_released():
         if result:
             run_until(scope.is_cancelled)
             assert source.has_fired()
-            assert source.dup_message() == 'Condition became true', source.dup_message()
+            assert source.dup_message() == 'Condition met after 1 check', source.dup_message()
             assert scope.get_reason() == Cancel.Reason.CONDITION
             scope.end(cancelled_error())
         else:
