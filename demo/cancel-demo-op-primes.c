@@ -150,12 +150,13 @@ _cancel_demo_run_primes (GTask *task)
                                            stop_flag_is_set,
                                            cancel_demo_workspace_ref_stop_flag (workspace),
                                            release_stop_flag, &error);
-  if (condition == NULL || !cancel_scope_add_source (scope, condition, &error))
+  if (condition == NULL)
     {
       cancel_scope_begin (scope);
       _cancel_demo_operation_return (task, NULL, error);
       return;
     }
+  cancel_scope_add_source (scope, condition);
 
   job = g_new0 (PrimesJob, 1);
   job->scope = scope;

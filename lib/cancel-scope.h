@@ -168,8 +168,7 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (CancelScopeGuard, cancel_scope_exit, NULL)
 /* Sources attach to scopes; the code is in cancel-source.c. */
 CANCEL_AVAILABLE_IN_ALL
 gboolean        cancel_scope_add_source               (CancelScope   *scope,
-                                                       CancelSource  *source,
-                                                       GError       **error);
+                                                       CancelSource  *source);
 CANCEL_AVAILABLE_IN_ALL
 void            cancel_scope_remove_source            (CancelScope   *scope,
                                                        CancelSource  *source);

@@ -7,7 +7,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "cancel-i18n-private.h"
 #include "cancel-source-private.h"
 
 typedef struct
@@ -153,49 +152,36 @@ static const CancelSourceKind combination_kind = {
 static CancelSource *
 cancel_source_new_combination (gboolean              all,
                                CancelSource * const *sources,
-                               gsize                 n_sources,
-                               GError              **error)
+                               gsize                 n_sources)
 {
   CombinationParams *params;
   CancelSource *self;
+  const char *failed = NULL;
   gsize i;
 
-  g_return_val_if_fail (sources != NULL || n_sources == 0, NULL);
+  g_return_val_if_fail (sources != NULL, NULL);
+  g_return_val_if_fail (n_sources > 0, NULL);
   for (i = 0; i < n_sources; i++)
     g_return_val_if_fail (CANCEL_IS_SOURCE (sources[i]), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (n_sources == 0)
-    {
-      _cancel_i18n_init ();
-      g_set_error_literal (error, CANCEL_ERROR, CANCEL_ERROR_NO_SOURCES,
-                           _("A combination of sources needs at least one source"));
-      return NULL;
-    }
 
   params = g_new0 (CombinationParams, 1);
   params->all = all;
   params->members = g_ptr_array_new_full ((guint) MIN (n_sources, G_MAXUINT), g_object_unref);
   self = _cancel_source_new (&combination_kind, params);
 
-  /* Claim every member, or none. */
-  for (i = 0; i < n_sources; i++)
+  /* Claim every member, or none: dispose gives the claimed ones back. */
+  for (i = 0; i < n_sources && failed == NULL; i++)
     {
-      if (!_cancel_source_claim (sources[i], CANCEL_SOURCE_OWNER_COMBINATION, self))
-        {
-          g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
-                       _("Source %u of the combination is "
-                         "already attached to a scope or a combination"),
-                       (guint) (i + 1));
-          break;
-        }
-
-      g_ptr_array_add (params->members, g_object_ref (sources[i]));
+      failed = _cancel_source_claim (sources[i], CANCEL_SOURCE_OWNER_COMBINATION, self);
+      if (failed == NULL)
+        g_ptr_array_add (params->members, g_object_ref (sources[i]));
     }
 
-  /* Dispose gives the claimed members back. */
-  if (i < n_sources)
-    g_clear_object (&self);
+  if (failed != NULL)
+    {
+      g_clear_object (&self);
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, failed);
+    }
 
   return self;
 }
@@ -205,7 +191,6 @@ cancel_source_new_combination (gboolean              all,
  * @sources: (array length=n_sources) (transfer none): the members, not
  *   attached to anything
  * @n_sources: the length of @sources, at least 1
- * @error: return location for a [error@Cancel.Error]
  *
  * Makes a source that fires as soon as one of @sources fires, with that
  * member's reason and message. Combining timeouts this way fires at the
@@ -213,25 +198,24 @@ cancel_source_new_combination (gboolean              all,
  *
  * Members may be of any kind, combinations included. They belong to the
  * combination for its whole life, are armed when it is attached and
- * disarmed with it; attaching a member elsewhere fails. A %NULL member is
- * a programmer error; a member already attached to a scope or to another
- * combination (or listed twice) makes this fail with
- * %CANCEL_ERROR_INVALID_STATE, leaving every member as it was.
+ * disarmed with it. An empty @sources, a %NULL member, or a member
+ * attached to a scope or to another combination already (or listed
+ * twice), or spent, are programmer errors: a critical, and every member
+ * stays as it was.
  *
  * The combination fires in the thread where its member fires.
  *
  * Callable from any thread.
  *
- * Returns: (transfer full): a new source, or %NULL with @error set
+ * Returns: (transfer full): a new source
  *
  * Since: 0.1
  */
 CancelSource *
-cancel_source_new_any (CancelSource * const  *sources,
-                       gsize                  n_sources,
-                       GError               **error)
+cancel_source_new_any (CancelSource * const *sources,
+                       gsize                 n_sources)
 {
-  return cancel_source_new_combination (FALSE, sources, n_sources, error);
+  return cancel_source_new_combination (FALSE, sources, n_sources);
 }
 
 /**
@@ -239,7 +223,6 @@ cancel_source_new_any (CancelSource * const  *sources,
  * @sources: (array length=n_sources) (transfer none): the members, not
  *   attached to anything
  * @n_sources: the length of @sources, at least 1
- * @error: return location for a [error@Cancel.Error]
  *
  * Makes a source that fires once every one of @sources has fired (each
  * since the combination was attached), with the reason of the last one and
@@ -250,14 +233,13 @@ cancel_source_new_any (CancelSource * const  *sources,
  *
  * Callable from any thread.
  *
- * Returns: (transfer full): a new source, or %NULL with @error set
+ * Returns: (transfer full): a new source
  *
  * Since: 0.1
  */
 CancelSource *
-cancel_source_new_all (CancelSource * const  *sources,
-                       gsize                  n_sources,
-                       GError               **error)
+cancel_source_new_all (CancelSource * const *sources,
+                       gsize                 n_sources)
 {
-  return cancel_source_new_combination (TRUE, sources, n_sources, error);
+  return cancel_source_new_combination (TRUE, sources, n_sources);
 }

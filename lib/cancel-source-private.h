@@ -135,8 +135,9 @@ void          _cancel_source_fire       (CancelSource           *self,
                                          CancelReason            origin,
                                          char                   *message);
 
-/* Claims a free, unretired source for @owner: FALSE if taken or spent. */
-gboolean      _cancel_source_claim      (CancelSource           *self,
+/* Claims a free, unretired source for @owner. Returns NULL, or the
+ * precondition it failed, for g_return_if_fail_warning(). */
+const char   *_cancel_source_claim      (CancelSource           *self,
                                          CancelSourceOwner       owner_kind,
                                          gconstpointer           owner);
 /* Frees a source claimed by @owner (nothing if another claimed it). */

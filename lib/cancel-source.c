@@ -9,8 +9,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "cancel-i18n-private.h"
 #include "cancel-lock-private.h"
 #include "cancel-scope-private.h"
@@ -219,19 +217,21 @@ _cancel_source_fire (CancelSource *self,
 
 /* Arming and disarming */
 
-gboolean
+const char *
 _cancel_source_claim (CancelSource      *self,
                       CancelSourceOwner  owner_kind,
                       gconstpointer      owner)
 {
   g_autoptr(CancelMutex) locker = cancel_mutex_auto_lock (&self->lock);
 
-  if (self->owner_kind != CANCEL_SOURCE_OWNER_NONE || self->retired)
-    return FALSE;
+  if (self->retired)
+    return "source has not served a scope that ended";
+  if (self->owner_kind != CANCEL_SOURCE_OWNER_NONE)
+    return "source is not attached to a scope or a combination";
 
   self->owner_kind = owner_kind;
   self->owner = owner;
-  return TRUE;
+  return NULL;
 }
 
 void
@@ -470,67 +470,49 @@ cancel_source_dup_message (CancelSource *self)
 
 /**
  * cancel_scope_add_source:
- * @scope: a scope, not ended
- * @source: a source, not attached to anything
- * @error: return location for a [error@Cancel.Error]
+ * @scope: a scope that has not ended
+ * @source: a source attached to nothing, and not spent
  *
  * Attaches @source to @scope and arms it: from now on, when @source fires
  * it cancels @scope. A timeout starts counting now; a linked cancellable
  * that is already cancelled, fires now, in this thread; a condition is
- * first checked now, on the worker thread.
+ * first checked now, on its context or the worker thread.
  *
  * @scope keeps a reference on @source until the source is removed or
  * @scope is finalized, and disarms it when it ends or is finalized; the
  * source is then spent and cannot be attached again.
  *
- * Any thread.
+ * Attaching a source that is attached already (to a scope or as a member
+ * of a combination), a spent one, or attaching to a scope that has ended
+ * are programmer errors: a critical, and nothing changes.
  *
- * Returns: %TRUE if attached; %FALSE with @error set to
- *   %CANCEL_ERROR_INVALID_STATE if @source is already attached to a scope
- *   or a combination, is spent, or @scope has ended. Nothing changes then.
+ * Callable from any thread.
+ *
+ * Returns: %TRUE if attached, %FALSE after a critical
  *
  * Since: 0.1
  */
 gboolean
-cancel_scope_add_source (CancelScope   *scope,
-                         CancelSource  *source,
-                         GError       **error)
+cancel_scope_add_source (CancelScope  *scope,
+                         CancelSource *source)
 {
-  gboolean available;
-  gboolean spent;
+  const char *failed;
   guint generation;
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (scope), FALSE);
   g_return_val_if_fail (CANCEL_IS_SOURCE (source), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  available = _cancel_source_claim (source, CANCEL_SOURCE_OWNER_SCOPE, scope);
-  if (!available)
+  failed = _cancel_source_claim (source, CANCEL_SOURCE_OWNER_SCOPE, scope);
+  if (failed != NULL)
     {
-      cancel_mutex_lock (&source->lock);
-      spent = source->retired;
-      cancel_mutex_unlock (&source->lock);
-    }
-
-  if (!available)
-    {
-      _cancel_i18n_init ();
-      if (spent)
-        g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
-                     _("The source served a scope that has ended; make a new one"));
-      else
-        g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
-                     _("The source is already attached to a scope or a combination"));
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, failed);
       return FALSE;
     }
 
   if (!_cancel_scope_attach_source (scope, source))
     {
       _cancel_source_unclaim (source, scope);
-
-      _cancel_i18n_init ();
-      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
-                   _("Cannot add a source to a scope that has ended"));
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "scope has not ended");
       return FALSE;
     }
 
@@ -552,7 +534,9 @@ cancel_scope_add_source (CancelScope   *scope,
  * @source will not cancel @scope any more, and can be attached anew.
  * A source that already fired does not undo its cancellation. Does
  * nothing if @source is not attached to @scope (for instance because
- * @scope ended meanwhile). Any thread.
+ * @scope ended meanwhile, perhaps in another thread).
+ *
+ * Callable from any thread.
  *
  * Since: 0.1
  */

@@ -55,12 +55,10 @@ CancelSource *cancel_source_new_condition    (const char          *name,
                                               GError             **error);
 CANCEL_AVAILABLE_IN_ALL
 CancelSource *cancel_source_new_any          (CancelSource * const *sources,
-                                              gsize                n_sources,
-                                              GError             **error);
+                                              gsize                n_sources);
 CANCEL_AVAILABLE_IN_ALL
 CancelSource *cancel_source_new_all          (CancelSource * const *sources,
-                                              gsize                n_sources,
-                                              GError             **error);
+                                              gsize                n_sources);
 
 CANCEL_AVAILABLE_IN_ALL
 gboolean      cancel_source_has_fired        (CancelSource        *self);

@@ -679,7 +679,7 @@ test_slow_condition_deadline (void)
   latch_init (&blocker.released);
   condition = cancel_source_new_condition (NULL, 0.001, NULL, condition_blocks_cb, &blocker, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (cancel_scope_add_source (slow, condition, &error));
+  g_assert_true (cancel_scope_add_source (slow, condition));
   g_signal_connect (other, "cancelled", G_CALLBACK (release_cb), &blocker);
   g_assert_true (cancel_scope_set_timeout (other, 0.05, &error));
 

@@ -47,7 +47,7 @@ test_named (void)
   g_assert_no_error (error);
 
   cancel_scope_begin (first);
-  g_assert_true (cancel_scope_add_source (first, source, NULL));
+  g_assert_true (cancel_scope_add_source (first, source));
   WAIT_UNTIL (NULL, g_cancellable_is_cancelled (G_CANCELLABLE (first)));
   g_assert_cmpint (cancel_scope_get_reason (first), ==, CANCEL_REASON_CONDITION);
   g_assert_cmpstr (cancel_scope_get_message (first), ==,
@@ -59,7 +59,7 @@ test_named (void)
   g_atomic_int_set (&countdown.since_armed, 0);
 
   cancel_scope_begin (second);
-  g_assert_true (cancel_scope_add_source (second, source, NULL));
+  g_assert_true (cancel_scope_add_source (second, source));
   WAIT_UNTIL (NULL, g_cancellable_is_cancelled (G_CANCELLABLE (second)));
   g_assert_cmpstr (cancel_scope_get_message (second), ==,
                    "Condition “disk full” met after 3 checks");
@@ -158,7 +158,7 @@ test_context (void)
   source = cancel_source_new_condition ("ready", 0.005, loop.context, countdown_cb, &countdown,
                                         NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (cancel_scope_add_source (loop.scope, source, NULL));
+  g_assert_true (cancel_scope_add_source (loop.scope, source));
   WAIT_UNTIL (NULL, g_cancellable_is_cancelled (G_CANCELLABLE (loop.scope)));
 
   loop_join (&loop);
@@ -188,8 +188,8 @@ test_context_not_iterated (void)
   here = cancel_source_new_condition (NULL, 0.001, idle, countdown_cb, &polled_here, NULL, NULL);
   there = cancel_source_new_condition (NULL, 0.001, NULL, countdown_cb, &polled_there, NULL, NULL);
   cancel_scope_begin (scope);
-  g_assert_true (cancel_scope_add_source (scope, here, NULL));
-  g_assert_true (cancel_scope_add_source (scope, there, NULL));
+  g_assert_true (cancel_scope_add_source (scope, here));
+  g_assert_true (cancel_scope_add_source (scope, there));
 
   /* Many worker polls went by meanwhile. */
   WAIT_UNTIL (NULL, g_atomic_int_get (&polled_there.calls) >= 5);
@@ -221,7 +221,7 @@ test_context_end_in_handler (void)
   source = cancel_source_new_condition (NULL, 0.001, context, countdown_cb, &countdown, NULL, NULL);
   g_signal_connect (scope, "cancelled", G_CALLBACK (end_in_handler_cb), NULL);
   cancel_scope_begin (scope);
-  g_assert_true (cancel_scope_add_source (scope, source, NULL));
+  g_assert_true (cancel_scope_add_source (scope, source));
 
   WAIT_UNTIL (context, cancel_status_is_final (cancel_scope_get_status (scope)));
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
