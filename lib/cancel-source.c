@@ -55,9 +55,12 @@
  *
  * ```c
  * g_autoptr(CancelSource) sigint = cancel_source_new_unix_signals (NULL, 0, NULL);
+ * g_autoptr(CancelSource) full = cancel_source_new_condition ("disk full", 1.0, NULL,
+ *                                                             disk_is_full, NULL, NULL,
+ *                                                             NULL);
  *
- * if (!cancel_scope_add_source (scope, sigint, &error))
- *   return FALSE;
+ * cancel_scope_add_source (scope, sigint);
+ * cancel_scope_add_source (scope, full);
  * ```
  *
  * Since: 0.1
@@ -404,7 +407,9 @@ cancel_source_init (CancelSource *self)
  * cancel_source_has_fired:
  * @self: a source
  *
- * Whether the source fired since it was last attached. Any thread.
+ * Whether the source fired since it was last attached.
+ *
+ * Callable from any thread.
  *
  * Returns: %TRUE if it fired
  *
@@ -426,7 +431,8 @@ cancel_source_has_fired (CancelSource *self)
  * @self: a source
  *
  * The reason the source cancelled (or tried to cancel) its scope with.
- * Any thread.
+ *
+ * Callable from any thread.
  *
  * Returns: the reason, or [enum@Cancel.Reason.NONE] if it has not fired
  *
@@ -448,7 +454,8 @@ cancel_source_get_reason (CancelSource *self)
  * @self: a source
  *
  * The message the source cancelled (or tried to cancel) its scope with.
- * Any thread.
+ *
+ * Callable from any thread.
  *
  * Returns: (transfer full) (nullable): the message, or %NULL if it has not
  *   fired
