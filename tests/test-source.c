@@ -877,6 +877,7 @@ test_combination_invalid (void)
 
   EXPECT_CRITICAL (g_assert_null (cancel_source_new_any (NULL, 0)), "sources != NULL");
   EXPECT_CRITICAL (g_assert_null (cancel_source_new_all (NULL, 0)), "sources != NULL");
+  EXPECT_CRITICAL (g_assert_null (cancel_source_new_any (&member, 0)), "n_sources > 0");
 
   /* A member attached to a scope: fails, and claims nothing. */
   g_assert_true (cancel_scope_add_source (scope, attached));
