@@ -28,8 +28,9 @@ static GPtrArray *
 combination_dup_members (CancelSource *self)
 {
   CombinationParams *params = self->params;
-  g_autoptr(CancelMutex) locker = cancel_mutex_auto_lock (&self->lock);
+  g_autoptr(CancelMutex) locker = NULL;
 
+  locker = cancel_mutex_auto_lock (&self->lock);
   return params->members != NULL ? g_ptr_array_ref (params->members) : NULL;
 }
 

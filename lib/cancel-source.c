@@ -147,8 +147,9 @@ gboolean
 _cancel_source_is_live (CancelSource *self,
                         guint         generation)
 {
-  g_autoptr(CancelMutex) locker = cancel_mutex_auto_lock (&self->lock);
+  g_autoptr(CancelMutex) locker = NULL;
 
+  locker = cancel_mutex_auto_lock (&self->lock);
   return self->generation == generation && self->armed && !self->fired;
 }
 
@@ -225,8 +226,9 @@ _cancel_source_claim (CancelSource      *self,
                       CancelSourceOwner  owner_kind,
                       gconstpointer      owner)
 {
-  g_autoptr(CancelMutex) locker = cancel_mutex_auto_lock (&self->lock);
+  g_autoptr(CancelMutex) locker = NULL;
 
+  locker = cancel_mutex_auto_lock (&self->lock);
   if (self->retired)
     return "source has not served a scope that ended";
   if (self->owner_kind != CANCEL_SOURCE_OWNER_NONE)
@@ -241,8 +243,9 @@ void
 _cancel_source_unclaim (CancelSource  *self,
                         gconstpointer  owner)
 {
-  g_autoptr(CancelMutex) locker = cancel_mutex_auto_lock (&self->lock);
+  g_autoptr(CancelMutex) locker = NULL;
 
+  locker = cancel_mutex_auto_lock (&self->lock);
   if (!self->retired && self->owner == owner)
     {
       self->owner_kind = CANCEL_SOURCE_OWNER_NONE;
