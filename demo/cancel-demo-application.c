@@ -179,7 +179,9 @@ cancel_demo_application_startup (GApplication *application)
   cancel_scope_set_registry (self->root, NULL);
 
   signals = cancel_source_new_unix_signals (NULL, 0, &error);
-  if (signals == NULL || !cancel_scope_add_source (self->root, signals, &error))
+  if (signals != NULL)
+    cancel_scope_add_source (self->root, signals);
+  else
     g_warning ("Cannot watch SIGINT and SIGTERM: %s", error->message);
 
   g_signal_connect_object (self->root, "notify::reason",

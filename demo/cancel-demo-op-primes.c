@@ -132,16 +132,17 @@ _cancel_demo_run_primes (GTask *task)
   GError *error = NULL;
   PrimesJob *job;
 
-  condition = cancel_source_new_condition (stop_flag_is_set,
+  condition = cancel_source_new_condition (_("stop requested"), CONDITION_INTERVAL, NULL,
+                                           stop_flag_is_set,
                                            cancel_demo_workspace_ref_stop_flag (workspace),
-                                           release_stop_flag,
-                                           CONDITION_INTERVAL, &error);
-  if (condition == NULL || !cancel_scope_add_source (scope, condition, &error))
+                                           release_stop_flag, &error);
+  if (condition == NULL)
     {
       cancel_scope_begin (scope);
       _cancel_demo_operation_return (task, NULL, error);
       return;
     }
+  cancel_scope_add_source (scope, condition);
 
   job = g_new0 (PrimesJob, 1);
   job->scope = scope;

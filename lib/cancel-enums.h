@@ -83,11 +83,15 @@ typedef enum
  *   not finite, or too large
  * @CANCEL_ERROR_INVALID_SIGNAL: a UNIX signal GLib cannot watch
  * @CANCEL_ERROR_INVALID_INTERVAL: a polling interval was not positive and finite
- * @CANCEL_ERROR_NO_SOURCES: a combination of sources was given no members
- * @CANCEL_ERROR_INVALID_STATE: the scope is not in a state that allows the call
+ * @CANCEL_ERROR_NO_DEADLINE: there is no pending deadline to postpone: none
+ *   was set, or it fired, or the scope was cancelled or ended (Since: 0.2)
  *
  * Errors for values that come from outside the program (user input,
- * configuration) and are rejected without changing anything.
+ * configuration) and for events the caller cannot prevent (a deadline
+ * that fired a moment ago); they are rejected without changing anything.
+ * Mistakes in the program itself (%NULL, beginning or ending twice, a
+ * deadline or a source for a scope that has ended) are criticals instead,
+ * as everywhere in GLib.
  *
  * Since: 0.1
  */
@@ -96,8 +100,7 @@ typedef enum
   CANCEL_ERROR_INVALID_TIMEOUT,
   CANCEL_ERROR_INVALID_SIGNAL,
   CANCEL_ERROR_INVALID_INTERVAL,
-  CANCEL_ERROR_NO_SOURCES,
-  CANCEL_ERROR_INVALID_STATE,
+  CANCEL_ERROR_NO_DEADLINE,
 } CancelError;
 
 /**

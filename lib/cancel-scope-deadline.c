@@ -87,8 +87,8 @@ cancel_scope_set_deadline_internal (CancelScope  *self,
 
   if (ended)
     {
-      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
-                   _("The operation has ended; its deadline cannot change"));
+      /* As for a source: an ended operation has nothing left to cancel. */
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC, "!cancel_status_is_final (status)");
       return FALSE;
     }
 
@@ -120,9 +120,10 @@ cancel_scope_set_deadline_internal (CancelScope  *self,
  * firing threads: a new one starts whenever none is idle, so a handler that
  * blocks delays no other scope's deadline. Callable from any thread.
  *
+ * Setting a deadline for a scope that has ended is a programmer error.
+ *
  * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT if
- *   @seconds is not a positive finite number, or
- *   %CANCEL_ERROR_INVALID_STATE if @self ended. Nothing changes then.
+ *   @seconds is not a positive finite number. Nothing changes then.
  *
  * Since: 0.1
  */
@@ -156,7 +157,7 @@ cancel_scope_set_timeout (CancelScope  *self,
  * Callable from any thread.
  *
  * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT if
- *   @deadline is not positive, or %CANCEL_ERROR_INVALID_STATE if @self ended
+ *   @deadline is not positive
  *
  * Since: 0.1
  */
@@ -196,8 +197,9 @@ cancel_scope_set_deadline (CancelScope  *self,
  * Callable from any thread.
  *
  * Returns: %TRUE on success; %FALSE with %CANCEL_ERROR_INVALID_TIMEOUT for
- *   an invalid @seconds, or %CANCEL_ERROR_INVALID_STATE if @self has no own
- *   deadline, was cancelled, or ended
+ *   an invalid @seconds, or %CANCEL_ERROR_NO_DEADLINE if @self has no own
+ *   deadline pending: none was set, it fired a moment ago (perhaps on
+ *   another thread), or @self was cancelled or ended
  *
  * Since: 0.1
  */
@@ -248,7 +250,7 @@ cancel_scope_postpone (CancelScope  *self,
     }
   if (!ok)
     {
-      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE,
+      g_set_error (error, CANCEL_ERROR, CANCEL_ERROR_NO_DEADLINE,
                    _("There is no pending deadline to postpone"));
       return FALSE;
     }

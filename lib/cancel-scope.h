@@ -22,6 +22,7 @@ CANCEL_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (CancelScope, cancel_scope, CANCEL, SCOPE, GCancellable)
 
 typedef struct _CancelRegistry CancelRegistry;
+typedef struct _CancelSource CancelSource;
 
 /**
  * CANCEL_NO_DEADLINE:
@@ -215,5 +216,13 @@ CANCEL_AVAILABLE_IN_ALL
 void             cancel_scope_exit                    (CancelScopeGuard guard);
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (CancelScopeGuard, cancel_scope_exit, NULL)
+
+/* Sources attach to scopes; the code is in cancel-source.c. */
+CANCEL_AVAILABLE_IN_ALL
+gboolean        cancel_scope_add_source               (CancelScope   *scope,
+                                                       CancelSource  *source);
+CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_remove_source            (CancelScope   *scope,
+                                                       CancelSource  *source);
 
 G_END_DECLS

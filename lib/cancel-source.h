@@ -24,10 +24,14 @@ G_DECLARE_FINAL_TYPE (CancelSource, cancel_source, CANCEL, SOURCE, GObject)
  * CancelConditionFunc:
  * @user_data: the data given to [ctor@Cancel.Source.new_condition]
  *
- * Polled by a condition source on the library's worker thread, never on
- * the caller's; it must be thread-safe and must not block.
+ * Polled by a condition source: in the thread that iterates the main
+ * context given to [ctor@Cancel.Source.new_condition], or, given none, on
+ * the library's worker thread, never on the caller's; it must then be
+ * thread-safe. It must not block.
  *
  * Returns: %TRUE when the scope should be cancelled
+ *
+ * Since: 0.1
  */
 typedef gboolean (*CancelConditionFunc) (gpointer user_data);
 
@@ -42,19 +46,19 @@ CancelSource *cancel_source_new_unix_signals (const int           *signals,
                                               gsize                n_signals,
                                               GError             **error);
 CANCEL_AVAILABLE_IN_ALL
-CancelSource *cancel_source_new_condition    (CancelConditionFunc  func,
+CancelSource *cancel_source_new_condition    (const char          *name,
+                                              double               interval_seconds,
+                                              GMainContext        *context,
+                                              CancelConditionFunc  func,
                                               gpointer             user_data,
                                               GDestroyNotify       destroy,
-                                              double               interval_seconds,
                                               GError             **error);
 CANCEL_AVAILABLE_IN_ALL
 CancelSource *cancel_source_new_any          (CancelSource * const *sources,
-                                              gsize                n_sources,
-                                              GError             **error);
+                                              gsize                n_sources);
 CANCEL_AVAILABLE_IN_ALL
 CancelSource *cancel_source_new_all          (CancelSource * const *sources,
-                                              gsize                n_sources,
-                                              GError             **error);
+                                              gsize                n_sources);
 
 CANCEL_AVAILABLE_IN_ALL
 gboolean      cancel_source_has_fired        (CancelSource        *self);
@@ -62,13 +66,5 @@ CANCEL_AVAILABLE_IN_ALL
 CancelReason  cancel_source_get_reason       (CancelSource        *self);
 CANCEL_AVAILABLE_IN_ALL
 char         *cancel_source_dup_message      (CancelSource        *self);
-
-CANCEL_AVAILABLE_IN_ALL
-gboolean      cancel_scope_add_source        (CancelScope         *scope,
-                                              CancelSource        *source,
-                                              GError             **error);
-CANCEL_AVAILABLE_IN_ALL
-void          cancel_scope_remove_source     (CancelScope         *scope,
-                                              CancelSource        *source);
 
 G_END_DECLS

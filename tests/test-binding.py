@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import sys
+import threading
 import traceback
 
 import gi
@@ -388,6 +389,43 @@ def test_every_function_called():
 NOT_CALLED_FROM_PYTHON = {'free', 'copy'}
 
 
+def test_condition_keywords_on_main_context():
+    """new_condition takes keywords, callback last; polled on the main
+    context it runs in this thread and names itself in the message."""
+    scope = Cancel.Scope.new('Python condition')
+    scope.set_registry(None)
+    scope.begin()
+    checks = []
+    cancelled_in = []
+    connect(scope, 'cancelled', lambda scope: cancelled_in.append(threading.get_ident()))
+
+    def full(limit):
+        checks.append(threading.get_ident())
+        return len(checks) == limit
+
+    source = Cancel.Source.new_condition(name='disk full', interval_seconds=0.001,
+                                         context=GLib.MainContext.default(),
+                                         func=full, user_data=3)
+    assert scope.add_source(source)
+    run_until(scope.is_cancelled)
+    assert checks == [threading.get_ident()] * 3, checks
+    assert cancelled_in == [threading.get_ident()], cancelled_in
+    assert scope.get_reason() == Cancel.Reason.CONDITION
+    assert scope.get_message() == 'Condition “disk full” met after 3 checks', \
+        scope.get_message()
+    assert source.dup_message() == scope.get_message()
+    scope.fail(cancelled_error())
+
+    # A bad interval (say, typed in a preferences dialog) raises.
+    try:
+        Cancel.Source.new_condition(name='never', interval_seconds=0.0, context=None,
+                                    func=lambda: False)
+    except GLib.Error as error:
+        assert error.matches(Cancel.error_quark(), Cancel.Error.INVALID_INTERVAL), error
+    else:
+        raise AssertionError('a zero interval was accepted')
+
+
 TESTS = [
     test_timeout_under_main_loop,
     test_cancel_with_signal_reason,
@@ -402,6 +440,7 @@ TESTS = [
     test_invalid_timeout_raises,
     test_nesting_and_enums,
     test_progress_signal,
+    test_condition_keywords_on_main_context,
     test_every_function_called,
 ]
 

@@ -530,8 +530,37 @@ test_huge_absolute_deadline (void)
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
 }
 
-/* Rule 9: deadlines on ended scopes, postpone without a deadline or after
- * it fired: CANCEL_ERROR_INVALID_STATE. */
+/* Rule 9: a deadline for an ended scope is a programmer error: a critical,
+ * nothing changes. */
+static void
+test_deadline_of_ended_scope (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(CancelScope) ended = new_private_scope (NULL, "Ended");
+      g_autoptr(GError) error = NULL;
+      guint timers = _cancel_timer_count_pending ();
+
+      cancel_scope_begin (ended);
+      cancel_scope_end (ended);
+      g_log_set_always_fatal (G_LOG_FATAL_MASK);
+      g_assert_false (cancel_scope_set_timeout (ended, 1, &error));
+      g_assert_no_error (error);
+      g_assert_false (cancel_scope_set_deadline (ended, g_get_monotonic_time () + 1000000, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (cancel_scope_get_own_deadline (ended), ==, CANCEL_NO_DEADLINE);
+      g_assert_cmpint (cancel_scope_get_status (ended), ==, CANCEL_STATUS_COMPLETED);
+      g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*set_deadline*cancel_status_is_final*"
+                             "*CRITICAL*set_deadline*cancel_status_is_final*");
+}
+
+/* Rule 9: postpone without a deadline, after it fired, or after the end:
+ * CANCEL_ERROR_NO_DEADLINE, a runtime state another thread may cause. */
 static void
 test_invalid_state (void)
 {
@@ -544,17 +573,12 @@ test_invalid_state (void)
 
   cancel_scope_begin (ended);
   cancel_scope_end (ended);
-  g_assert_false (cancel_scope_set_timeout (ended, 1, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
+  g_assert_false (cancel_scope_postpone (ended, 1, &error));
+  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_NO_DEADLINE);
   g_clear_error (&error);
-  g_assert_false (cancel_scope_set_deadline (ended, g_get_monotonic_time () + 1000000, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  g_clear_error (&error);
-  g_assert_cmpint (cancel_scope_get_own_deadline (ended), ==, CANCEL_NO_DEADLINE);
-  g_assert_cmpint (cancel_scope_get_status (ended), ==, CANCEL_STATUS_COMPLETED);
 
   g_assert_false (cancel_scope_postpone (plain, 1, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
+  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_NO_DEADLINE);
   g_clear_error (&error);
   g_assert_cmpint (cancel_scope_get_own_deadline (plain), ==, CANCEL_NO_DEADLINE);
 
@@ -563,7 +587,7 @@ test_invalid_state (void)
   g_assert_true (cancel_scope_set_timeout (fired, 0.05, &error));
   latch_wait (&latch);
   g_assert_false (cancel_scope_postpone (fired, 10, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
+  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_NO_DEADLINE);
   g_clear_error (&error);
   g_assert_cmpint (cancel_scope_get_reason (fired), ==, CANCEL_REASON_TIMEOUT);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, timers);
@@ -748,6 +772,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Deadline/invalid-timeouts-rejected", test_invalid_timeouts_rejected);
   g_test_add_func ("/Cancel/Deadline/huge-absolute-deadline", test_huge_absolute_deadline);
   g_test_add_func ("/Cancel/Deadline/invalid-state", test_invalid_state);
+  g_test_add_func ("/Cancel/Deadline/deadline-of-ended-scope", test_deadline_of_ended_scope);
   g_test_add_func ("/Cancel/Deadline/cancelled-scope-arms-nothing", test_cancelled_scope_arms_nothing);
   g_test_add_func ("/Cancel/Deadline/end-and-cancel-disarm", test_end_and_cancel_disarm);
   g_test_add_func ("/Cancel/Deadline/remaining-decreasing", test_remaining_decreasing);

@@ -245,13 +245,13 @@ run_linked_chain (LinkKind kind)
       g_autoptr(GError) error = NULL;
 
       if (kind == LINK_ANY)
-        combination = cancel_source_new_any (&link, 1, &error);
+        combination = cancel_source_new_any (&link, 1);
       else if (kind == LINK_ALL)
-        combination = cancel_source_new_all (&link, 1, &error);
+        combination = cancel_source_new_all (&link, 1);
       g_assert_no_error (error);
 
       scopes[i] = cancel_scope_new_full (NULL, NULL, CANCEL_SCOPE_FLAGS_NONE);
-      g_assert_true (cancel_scope_add_source (scopes[i], combination != NULL ? combination : link, &error));
+      g_assert_true (cancel_scope_add_source (scopes[i], combination != NULL ? combination : link));
       g_assert_no_error (error);
     }
   log_elapsed ("build linked chain", start);

@@ -69,8 +69,7 @@ test_error_domain (void)
     { CANCEL_ERROR_INVALID_TIMEOUT, "invalid-timeout" },
     { CANCEL_ERROR_INVALID_SIGNAL, "invalid-signal" },
     { CANCEL_ERROR_INVALID_INTERVAL, "invalid-interval" },
-    { CANCEL_ERROR_NO_SOURCES, "no-sources" },
-    { CANCEL_ERROR_INVALID_STATE, "invalid-state" },
+    { CANCEL_ERROR_NO_DEADLINE, "no-deadline" },
   };
   GEnumClass *klass = g_type_class_ref (CANCEL_TYPE_ERROR);
   g_autoptr(GError) error = NULL;
@@ -85,8 +84,8 @@ test_error_domain (void)
   g_assert_cmpuint (CANCEL_ERROR, ==, cancel_error_quark ());
   g_assert_cmpstr (g_quark_to_string (CANCEL_ERROR), ==, "cancel-error-quark");
 
-  g_set_error_literal (&error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE, "x");
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
+  g_set_error_literal (&error, CANCEL_ERROR, CANCEL_ERROR_NO_DEADLINE, "x");
+  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_NO_DEADLINE);
 }
 
 static void

@@ -677,9 +677,9 @@ test_slow_condition_deadline (void)
   Blocker blocker = { 0, };
 
   latch_init (&blocker.released);
-  condition = cancel_source_new_condition (condition_blocks_cb, &blocker, NULL, 0.001, &error);
+  condition = cancel_source_new_condition (NULL, 0.001, NULL, condition_blocks_cb, &blocker, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (cancel_scope_add_source (slow, condition, &error));
+  g_assert_true (cancel_scope_add_source (slow, condition));
   g_signal_connect (other, "cancelled", G_CALLBACK (release_cb), &blocker);
   g_assert_true (cancel_scope_set_timeout (other, 0.05, &error));
 

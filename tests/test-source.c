@@ -17,6 +17,15 @@
 /* Timing tolerance: a loaded 2-core machine may be this late. */
 #define LATE_SECONDS 5
 
+/* A programmer error: one critical, and the test goes on to check that
+ * nothing changed. Such tests run in a subprocess (test_misuse()). */
+#define EXPECT_CRITICAL(call, assertion) \
+  G_STMT_START { \
+    g_test_expect_message ("Cancel", G_LOG_LEVEL_CRITICAL, "*assertion '" assertion "' failed*"); \
+    call; \
+    g_test_assert_expected_messages (); \
+  } G_STMT_END
+
 typedef gboolean (*Predicate) (gpointer data);
 
 static gboolean
@@ -107,9 +116,8 @@ unref_and_wait_finalized (gpointer object)
 {
   int gone;
 
-  /* Atomic, like the notify's write: the notify may run on the thread that
-   * drops the last reference, ordered after this only through GLib's own
-   * (uninstrumented) atomics, so a plain write races for ThreadSanitizer. */
+  /* Atomic: the last reference may go on the worker, handed over by
+   * GObject's reference count, which ThreadSanitizer does not see. */
   g_atomic_int_set (&gone, 0);
   g_object_weak_ref (object, set_flag_notify, &gone);
   g_object_unref (object);
@@ -165,7 +173,7 @@ wait_sentinel (double seconds)
   g_autoptr(CancelScope) sentinel = new_running_scope ("Sentinel");
   g_autoptr(CancelSource) timeout = cancel_source_new_timeout (seconds, NULL);
 
-  g_assert_true (cancel_scope_add_source (sentinel, timeout, NULL));
+  g_assert_true (cancel_scope_add_source (sentinel, timeout));
   wait_cancelled (sentinel);
   cancel_scope_end (sentinel);
 }
@@ -191,7 +199,7 @@ test_timeout (void)
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 
   start = g_get_monotonic_time ();
-  g_assert_true (cancel_scope_add_source (scope, source, &error));
+  g_assert_true (cancel_scope_add_source (scope, source));
   g_assert_no_error (error);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 1);
 
@@ -208,6 +216,31 @@ test_timeout (void)
   cancel_scope_end (scope);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_TIMED_OUT);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
+}
+
+/* A source counts from its attach, not from its construction (a scope's
+ * own timeout counts from its call): made, attached 200 ms later. */
+static void
+test_timeout_counts_from_attach (void)
+{
+  g_autoptr(CancelScope) scope = new_running_scope ("Later");
+  g_autoptr(CancelSource) source = cancel_source_new_timeout (0.3, NULL);
+  gint64 made = g_get_monotonic_time ();
+  gint64 attached;
+
+  wait_sentinel (0.2);
+  attached = g_get_monotonic_time ();
+  g_assert_cmpint (attached - made, >=, 0.2 * G_USEC_PER_SEC);
+  assert_source (source, FALSE, CANCEL_REASON_NONE, NULL);
+
+  g_assert_true (cancel_scope_add_source (scope, source));
+  wait_cancelled (scope);
+
+  /* Counted from the construction it would have fired 0.1 s after the
+   * attach. */
+  g_assert_cmpint (cancel_scope_get_cancel_time (scope) - attached, >=, 0.3 * G_USEC_PER_SEC);
+  g_assert_cmpint (cancel_scope_get_cancel_time (scope) - made, >=, 0.5 * G_USEC_PER_SEC);
+  cancel_scope_end (scope);
 }
 
 static void
@@ -241,7 +274,7 @@ test_cancellable (void)
   g_autoptr(CancelSource) source = cancel_source_new_cancellable (upstream, FALSE);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cancel_scope_add_source (scope, source, &error));
+  g_assert_true (cancel_scope_add_source (scope, source));
   g_assert_no_error (error);
   assert_untouched (scope);
 
@@ -264,7 +297,7 @@ test_cancellable_preserve_plain (void)
   g_autoptr(CancelScope) scope = new_running_scope ("Linked");
   g_autoptr(CancelSource) source = cancel_source_new_cancellable (upstream, TRUE);
 
-  g_assert_true (cancel_scope_add_source (scope, source, NULL));
+  g_assert_true (cancel_scope_add_source (scope, source));
   g_cancellable_cancel (upstream);
 
   /* A plain cancellable's own reason is "someone cancelled it". */
@@ -283,8 +316,8 @@ test_cancellable_scope (void)
   g_autoptr(CancelSource) plain_source = cancel_source_new_cancellable (G_CANCELLABLE (upstream), FALSE);
   g_autoptr(CancelSource) preserved_source = cancel_source_new_cancellable (G_CANCELLABLE (upstream), TRUE);
 
-  g_assert_true (cancel_scope_add_source (plain, plain_source, NULL));
-  g_assert_true (cancel_scope_add_source (preserved, preserved_source, NULL));
+  g_assert_true (cancel_scope_add_source (plain, plain_source));
+  g_assert_true (cancel_scope_add_source (preserved, preserved_source));
 
   g_assert_true (cancel_scope_cancel (upstream, CANCEL_REASON_TIMEOUT, "Deadline passed"));
 
@@ -314,7 +347,7 @@ test_cancellable_scope_origin (void)
 
   cancel_scope_set_registry (child, NULL);
   cancel_scope_begin (child);
-  g_assert_true (cancel_scope_add_source (linked, source, NULL));
+  g_assert_true (cancel_scope_add_source (linked, source));
 
   g_assert_true (cancel_scope_cancel (root, CANCEL_REASON_SIGNAL, NULL));
 
@@ -339,7 +372,7 @@ test_cancellable_already_cancelled (void)
   assert_source (source, FALSE, CANCEL_REASON_NONE, NULL);
 
   /* Like g_cancellable_connect(): fires at once, in this thread. */
-  g_assert_true (cancel_scope_add_source (scope, source, NULL));
+  g_assert_true (cancel_scope_add_source (scope, source));
   g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (scope)));
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_PARENT);
   assert_source (source, TRUE, CANCEL_REASON_PARENT, "Linked cancellable was cancelled");
@@ -354,8 +387,8 @@ test_cancellable_cycle (void)
   g_autoptr(CancelSource) a_follows_b = cancel_source_new_cancellable (G_CANCELLABLE (b), FALSE);
   g_autoptr(CancelSource) b_follows_a = cancel_source_new_cancellable (G_CANCELLABLE (a), FALSE);
 
-  g_assert_true (cancel_scope_add_source (a, a_follows_b, NULL));
-  g_assert_true (cancel_scope_add_source (b, b_follows_a, NULL));
+  g_assert_true (cancel_scope_add_source (a, a_follows_b));
+  g_assert_true (cancel_scope_add_source (b, b_follows_a));
 
   g_assert_true (cancel_scope_cancel (a, CANCEL_REASON_MANUAL, "Stop"));
 
@@ -371,7 +404,10 @@ test_cancellable_cycle (void)
   assert_source (a_follows_b, TRUE, CANCEL_REASON_PARENT, "Linked scope “B” was cancelled");
   g_assert_cmpint (cancel_scope_get_reason (a), ==, CANCEL_REASON_MANUAL);
 
-  /* Links do not keep either scope alive, ended or not. */
+  /* Links do not keep either scope alive (test_cancellable_cycle_unended:
+   * nor pending ones). */
+  cancel_scope_end (a);
+  cancel_scope_end (b);
   drain_default_context ();
   g_assert_finalize_object (a);
   g_assert_finalize_object (b);
@@ -385,8 +421,8 @@ test_cancellable_cycle_unended (void)
   CancelSource *a_follows_b = cancel_source_new_cancellable (G_CANCELLABLE (b), TRUE);
   CancelSource *b_follows_a = cancel_source_new_cancellable (G_CANCELLABLE (a), TRUE);
 
-  g_assert_true (cancel_scope_add_source (a, a_follows_b, NULL));
-  g_assert_true (cancel_scope_add_source (b, b_follows_a, NULL));
+  g_assert_true (cancel_scope_add_source (a, a_follows_b));
+  g_assert_true (cancel_scope_add_source (b, b_follows_a));
   g_object_unref (a_follows_b);
   g_object_unref (b_follows_a);
 
@@ -420,15 +456,15 @@ test_cancellable_end_in_emission (void)
 
   /* Connected before the link: ends the scope before the link runs. */
   g_signal_connect (upstream, "cancelled", G_CALLBACK (end_scope_cb), before);
-  g_assert_true (cancel_scope_add_source (before, before_source, NULL));
+  g_assert_true (cancel_scope_add_source (before, before_source));
 
   /* Connected after the link: ends the scope the link just cancelled. */
-  g_assert_true (cancel_scope_add_source (after, after_source, NULL));
+  g_assert_true (cancel_scope_add_source (after, after_source));
   g_signal_connect (upstream, "cancelled", G_CALLBACK (end_scope_cb), after);
 
   /* Ends in the scope's own ::cancelled, nested in the upstream's. */
   g_signal_connect (own, "cancelled", G_CALLBACK (end_scope_cb), own);
-  g_assert_true (cancel_scope_add_source (own, own_source, NULL));
+  g_assert_true (cancel_scope_add_source (own, own_source));
 
   g_cancellable_cancel (upstream);
 
@@ -457,14 +493,13 @@ test_cancellable_end_while_arming (void)
   g_cancellable_cancel (upstream);
   g_signal_connect (scope, "cancelled", G_CALLBACK (end_scope_cb), scope);
 
-  g_assert_true (cancel_scope_add_source (scope, source, &error));
+  g_assert_true (cancel_scope_add_source (scope, source));
   g_assert_no_error (error);
   g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
   assert_source (source, TRUE, CANCEL_REASON_PARENT, "Linked cancellable was cancelled");
 
   /* Spent with its scope. */
-  g_assert_false (cancel_scope_add_source (other, source, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
+  EXPECT_CRITICAL (g_assert_false (cancel_scope_add_source (other, source)), "source has not served a scope that ended");
   cancel_scope_end (other);
 }
 
@@ -475,7 +510,7 @@ test_cancellable_upstream_finalized (void)
   g_autoptr(CancelScope) scope = new_running_scope ("Orphan");
   g_autoptr(CancelSource) source = cancel_source_new_cancellable (upstream, FALSE);
 
-  g_assert_true (cancel_scope_add_source (scope, source, NULL));
+  g_assert_true (cancel_scope_add_source (scope, source));
 
   /* The source does not keep its upstream alive. */
   g_assert_finalize_object (upstream);
@@ -497,7 +532,7 @@ test_unix_signal (void)
 
   source = cancel_source_new_unix_signals (signals, G_N_ELEMENTS (signals), &error);
   g_assert_no_error (error);
-  g_assert_true (cancel_scope_add_source (scope, source, &error));
+  g_assert_true (cancel_scope_add_source (scope, source));
   g_assert_no_error (error);
 
   raise (SIGUSR1);
@@ -521,7 +556,7 @@ test_unix_signal_default (void)
       g_autoptr(CancelSource) source = cancel_source_new_unix_signals (NULL, 0, NULL);
 
       g_assert_nonnull (source);
-      g_assert_true (cancel_scope_add_source (scope, source, NULL));
+      g_assert_true (cancel_scope_add_source (scope, source));
 
       raise (SIGINT);
       wait_cancelled (scope);
@@ -608,19 +643,20 @@ test_condition_immediate (void)
   CancelSource *source = NULL;
   g_autoptr(GError) error = NULL;
 
-  source = cancel_source_new_condition (condition_cb, &condition, condition_destroy, 3600, &error);
+  source = cancel_source_new_condition (NULL, 3600, NULL, condition_cb, &condition,
+                                        condition_destroy, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_atomic_int_get (&condition.calls), ==, 0);
 
   /* An hour between checks: only the immediate first check can fire. */
-  g_assert_true (cancel_scope_add_source (scope, source, &error));
+  g_assert_true (cancel_scope_add_source (scope, source));
   g_assert_no_error (error);
   wait_cancelled (scope);
 
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_CONDITION);
   g_assert_cmpint (cancel_scope_get_origin_reason (scope), ==, CANCEL_REASON_CONDITION);
-  g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Condition became true");
-  assert_source (source, TRUE, CANCEL_REASON_CONDITION, "Condition became true");
+  g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Condition met after 1 check");
+  assert_source (source, TRUE, CANCEL_REASON_CONDITION, "Condition met after 1 check");
   g_assert_cmpint (g_atomic_int_get (&condition.calls), ==, 1);
   g_assert_true (g_atomic_pointer_get (&condition.thread) != g_thread_self ());
 
@@ -639,9 +675,10 @@ test_condition_later (void)
   Condition condition = { .value = FALSE };
   g_autoptr(CancelScope) scope = new_running_scope ("Condition");
   g_autoptr(CancelSource) source = NULL;
+  g_autofree char *message = NULL;
 
-  source = cancel_source_new_condition (condition_cb, &condition, NULL, 0.02, NULL);
-  g_assert_true (cancel_scope_add_source (scope, source, NULL));
+  source = cancel_source_new_condition (NULL, 0.02, NULL, condition_cb, &condition, NULL, NULL);
+  g_assert_true (cancel_scope_add_source (scope, source));
 
   /* Polled again and again, false so far. */
   g_assert_true (wait_until (condition_called_twice, &condition));
@@ -652,6 +689,10 @@ test_condition_later (void)
   wait_cancelled (scope);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_CONDITION);
   g_assert_true (g_atomic_pointer_get (&condition.thread) != g_thread_self ());
+
+  /* The message counts every check of this arming, the true one included. */
+  message = g_strdup_printf ("Condition met after %d checks", g_atomic_int_get (&condition.calls));
+  g_assert_cmpstr (cancel_scope_get_message (scope), ==, message);
 
   cancel_scope_end (scope);
 }
@@ -667,7 +708,8 @@ test_condition_invalid (void)
       g_autoptr(GError) error = NULL;
       CancelSource *source;
 
-      source = cancel_source_new_condition (condition_cb, &condition, condition_destroy, bad[i], &error);
+      source = cancel_source_new_condition (NULL, bad[i], NULL, condition_cb, &condition,
+                                            condition_destroy, &error);
       g_assert_null (source);
       g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_INTERVAL);
 
@@ -693,12 +735,12 @@ test_any_timeouts (void)
   members[0] = cancel_source_new_timeout (30, NULL);
   members[1] = cancel_source_new_timeout (0.2, NULL);
   members[2] = cancel_source_new_timeout (60, NULL);
-  any = cancel_source_new_any (members, G_N_ELEMENTS (members), &error);
+  any = cancel_source_new_any (members, G_N_ELEMENTS (members));
   g_assert_no_error (error);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 
   start = g_get_monotonic_time ();
-  g_assert_true (cancel_scope_add_source (scope, any, NULL));
+  g_assert_true (cancel_scope_add_source (scope, any));
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 3);
 
   wait_cancelled (scope);
@@ -732,9 +774,9 @@ test_all (void)
   CancelSource *members[] = { timeout, link };
   g_autoptr(GError) error = NULL;
 
-  all = cancel_source_new_all (members, G_N_ELEMENTS (members), &error);
+  all = cancel_source_new_all (members, G_N_ELEMENTS (members));
   g_assert_no_error (error);
-  g_assert_true (cancel_scope_add_source (scope, all, NULL));
+  g_assert_true (cancel_scope_add_source (scope, all));
 
   /* One member fired: not enough. */
   g_assert_true (wait_until (source_fired, timeout));
@@ -766,12 +808,12 @@ test_all_timeouts (void)
   members[0] = cancel_source_new_timeout (0.1, NULL);
   members[1] = cancel_source_new_timeout (0.4, NULL);
   members[2] = cancel_source_new_timeout (0.2, NULL);
-  all = cancel_source_new_all (members, G_N_ELEMENTS (members), NULL);
+  all = cancel_source_new_all (members, G_N_ELEMENTS (members));
   for (gsize i = 0; i < G_N_ELEMENTS (members); i++)
     g_object_unref (members[i]);
 
   start = g_get_monotonic_time ();
-  g_assert_true (cancel_scope_add_source (scope, all, NULL));
+  g_assert_true (cancel_scope_add_source (scope, all));
   wait_cancelled (scope);
 
   /* At the latest. */
@@ -801,13 +843,13 @@ test_nested (void)
 
   links[0] = cancel_source_new_cancellable (first, FALSE);
   links[1] = cancel_source_new_cancellable (second, TRUE);
-  inner = cancel_source_new_all (links, 2, NULL);
+  inner = cancel_source_new_all (links, 2);
   choices[0] = cancel_source_new_timeout (3600, NULL);
   choices[1] = inner;
-  outer = cancel_source_new_any (choices, 2, NULL);
+  outer = cancel_source_new_any (choices, 2);
   g_assert_nonnull (outer);
 
-  g_assert_true (cancel_scope_add_source (scope, outer, NULL));
+  g_assert_true (cancel_scope_add_source (scope, outer));
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 1);
 
   g_cancellable_cancel (first);
@@ -839,51 +881,40 @@ test_combination_invalid (void)
   g_autoptr(CancelSource) again = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (cancel_source_new_any (NULL, 0, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_NO_SOURCES);
-  g_clear_error (&error);
-  g_assert_null (cancel_source_new_all (NULL, 0, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_NO_SOURCES);
-  g_clear_error (&error);
+  EXPECT_CRITICAL (g_assert_null (cancel_source_new_any (NULL, 0)), "sources != NULL");
+  EXPECT_CRITICAL (g_assert_null (cancel_source_new_all (NULL, 0)), "sources != NULL");
+  EXPECT_CRITICAL (g_assert_null (cancel_source_new_any (&member, 0)), "n_sources > 0");
 
   /* A member attached to a scope: fails, and claims nothing. */
-  g_assert_true (cancel_scope_add_source (scope, attached, NULL));
+  g_assert_true (cancel_scope_add_source (scope, attached));
   {
     CancelSource *members[] = { free_source, attached };
 
-    g_assert_null (cancel_source_new_any (members, 2, &error));
-    g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-    g_clear_error (&error);
+    EXPECT_CRITICAL (g_assert_null (cancel_source_new_any (members, 2)), "source is not attached*");
   }
 
   /* Listed twice. */
   {
     CancelSource *members[] = { free_source, free_source };
 
-    g_assert_null (cancel_source_new_all (members, 2, &error));
-    g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-    g_clear_error (&error);
+    EXPECT_CRITICAL (g_assert_null (cancel_source_new_all (members, 2)), "source is not attached*");
   }
 
   /* A member of another combination. */
-  combination = cancel_source_new_any (&member, 1, &error);
+  combination = cancel_source_new_any (&member, 1);
   g_assert_no_error (error);
-  g_assert_null (cancel_source_new_any (&member, 1, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  g_clear_error (&error);
+  EXPECT_CRITICAL (g_assert_null (cancel_source_new_any (&member, 1)), "source is not attached*");
 
   /* ...cannot be attached to a scope either. */
-  g_assert_false (cancel_scope_add_source (scope, member, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  g_clear_error (&error);
+  EXPECT_CRITICAL (g_assert_false (cancel_scope_add_source (scope, member)), "source is not attached*");
 
   /* The failures left free_source free. */
-  again = cancel_source_new_all (&free_source, 1, &error);
+  again = cancel_source_new_all (&free_source, 1);
   g_assert_no_error (error);
 
   /* A dropped combination gives its members back. */
   g_assert_finalize_object (g_steal_pointer (&combination));
-  g_assert_true (cancel_scope_add_source (scope, member, &error));
+  g_assert_true (cancel_scope_add_source (scope, member));
   g_assert_no_error (error);
 
   cancel_scope_end (scope);
@@ -898,18 +929,13 @@ test_attached_twice (void)
   g_autoptr(CancelScope) first = new_running_scope ("First");
   g_autoptr(CancelScope) second = cancel_scope_new_full (NULL, "Second", CANCEL_SCOPE_FLAGS_NONE);
   g_autoptr(CancelSource) source = cancel_source_new_timeout (3600, NULL);
-  g_autoptr(GError) error = NULL;
 
-  g_assert_true (cancel_scope_add_source (first, source, &error));
+  g_assert_true (cancel_scope_add_source (first, source));
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 1);
 
-  g_assert_false (cancel_scope_add_source (first, source, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  g_clear_error (&error);
+  EXPECT_CRITICAL (g_assert_false (cancel_scope_add_source (first, source)), "source is not attached*");
 
-  g_assert_false (cancel_scope_add_source (second, source, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  g_clear_error (&error);
+  EXPECT_CRITICAL (g_assert_false (cancel_scope_add_source (second, source)), "source is not attached*");
 
   /* Nothing changed. */
   g_assert_cmpint (cancel_scope_get_status (second), ==, CANCEL_STATUS_PENDING);
@@ -934,12 +960,8 @@ test_ended_scope (void)
   cancel_scope_end (ended);
   g_cancellable_cancel (upstream);
 
-  g_assert_false (cancel_scope_add_source (ended, timeout, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  g_clear_error (&error);
-  g_assert_false (cancel_scope_add_source (ended, link, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  g_clear_error (&error);
+  EXPECT_CRITICAL (g_assert_false (cancel_scope_add_source (ended, timeout)), "scope has not ended");
+  EXPECT_CRITICAL (g_assert_false (cancel_scope_add_source (ended, link)), "scope has not ended");
 
   g_assert_cmpint (cancel_scope_get_status (ended), ==, CANCEL_STATUS_COMPLETED);
   assert_untouched (ended);
@@ -947,7 +969,7 @@ test_ended_scope (void)
   assert_source (link, FALSE, CANCEL_REASON_NONE, NULL);
 
   /* The refused sources are still free. */
-  g_assert_true (cancel_scope_add_source (other, link, &error));
+  g_assert_true (cancel_scope_add_source (other, link));
   g_assert_no_error (error);
   g_assert_cmpint (cancel_scope_get_reason (other), ==, CANCEL_REASON_PARENT);
   cancel_scope_end (other);
@@ -964,8 +986,8 @@ test_remove (void)
   g_autoptr(CancelSource) link = cancel_source_new_cancellable (upstream, FALSE);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cancel_scope_add_source (scope, timeout, NULL));
-  g_assert_true (cancel_scope_add_source (scope, link, NULL));
+  g_assert_true (cancel_scope_add_source (scope, timeout));
+  g_assert_true (cancel_scope_add_source (scope, link));
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 1);
 
   /* Removing a source that is not attached there does nothing. */
@@ -982,7 +1004,7 @@ test_remove (void)
   assert_source (link, FALSE, CANCEL_REASON_NONE, NULL);
 
   /* Removed sources can serve again; a timeout counts afresh. */
-  g_assert_true (cancel_scope_add_source (other, timeout, &error));
+  g_assert_true (cancel_scope_add_source (other, timeout));
   g_assert_no_error (error);
   g_object_unref (timeout);
   wait_cancelled (other);
@@ -1008,9 +1030,9 @@ test_remove_combination (void)
 
   members[0] = timeout;
   members[1] = link;
-  all = cancel_source_new_all (members, 2, NULL);
+  all = cancel_source_new_all (members, 2);
 
-  g_assert_true (cancel_scope_add_source (first, all, NULL));
+  g_assert_true (cancel_scope_add_source (first, all));
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 1);
   g_cancellable_cancel (upstream);
   assert_source (link, TRUE, CANCEL_REASON_PARENT, "Linked cancellable was cancelled");
@@ -1021,7 +1043,7 @@ test_remove_combination (void)
 
   /* Armed again: the link fires at once (its upstream is cancelled),
    * the timeout counts again, so not all fired. */
-  g_assert_true (cancel_scope_add_source (second, all, NULL));
+  g_assert_true (cancel_scope_add_source (second, all));
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 1);
   assert_source (link, TRUE, CANCEL_REASON_PARENT, "Linked cancellable was cancelled");
   assert_source (timeout, FALSE, CANCEL_REASON_NONE, NULL);
@@ -1043,10 +1065,9 @@ test_scope_ended_no_fire (void)
   g_autoptr(CancelScope) other = new_running_scope ("Other");
   g_autoptr(CancelSource) timeout = cancel_source_new_timeout (0.05, NULL);
   g_autoptr(CancelSource) link = cancel_source_new_cancellable (upstream, FALSE);
-  g_autoptr(GError) error = NULL;
 
-  g_assert_true (cancel_scope_add_source (scope, timeout, NULL));
-  g_assert_true (cancel_scope_add_source (scope, link, NULL));
+  g_assert_true (cancel_scope_add_source (scope, timeout));
+  g_assert_true (cancel_scope_add_source (scope, link));
   cancel_scope_end (scope);
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending);
 
@@ -1059,12 +1080,9 @@ test_scope_ended_no_fire (void)
   assert_source (link, FALSE, CANCEL_REASON_NONE, NULL);
 
   /* Spent: they served a scope that ended. */
-  g_assert_false (cancel_scope_add_source (other, link, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
-  g_clear_error (&error);
+  EXPECT_CRITICAL (g_assert_false (cancel_scope_add_source (other, link)), "source has not served a scope that ended");
   cancel_scope_remove_source (scope, link);
-  g_assert_false (cancel_scope_add_source (other, link, &error));
-  g_assert_error (error, CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE);
+  EXPECT_CRITICAL (g_assert_false (cancel_scope_add_source (other, link)), "source has not served a scope that ended");
   assert_untouched (other);
   cancel_scope_end (other);
 }
@@ -1077,25 +1095,26 @@ test_scope_dropped (void)
   const int signals[] = { SIGUSR2 };
   g_autoptr(GCancellable) upstream = g_cancellable_new ();
   CancelScope *scope = cancel_scope_new_full (NULL, "Dropped", CANCEL_SCOPE_FLAGS_NONE);
-  g_autoptr(CancelSource) timeout = cancel_source_new_timeout (0.05, NULL);
+  g_autoptr(CancelSource) timeout = cancel_source_new_timeout (3600, NULL);
   g_autoptr(CancelSource) link = cancel_source_new_cancellable (upstream, FALSE);
   g_autoptr(CancelSource) watch = cancel_source_new_unix_signals (signals, 1, NULL);
-  g_autoptr(CancelSource) poll = cancel_source_new_condition (condition_cb, &condition, NULL, 0.01, NULL);
+  g_autoptr(CancelSource) poll = cancel_source_new_condition (NULL, 0.01, NULL, condition_cb,
+                                                              &condition, NULL, NULL);
   g_autoptr(CancelSource) any = NULL;
   CancelSource *members[2];
   int calls;
 
-  members[0] = cancel_source_new_timeout (0.05, NULL);
+  members[0] = cancel_source_new_timeout (3600, NULL);
   members[1] = cancel_source_new_cancellable (upstream, TRUE);
-  any = cancel_source_new_any (members, 2, NULL);
+  any = cancel_source_new_any (members, 2);
   g_object_unref (members[0]);
   g_object_unref (members[1]);
 
-  g_assert_true (cancel_scope_add_source (scope, timeout, NULL));
-  g_assert_true (cancel_scope_add_source (scope, link, NULL));
-  g_assert_true (cancel_scope_add_source (scope, watch, NULL));
-  g_assert_true (cancel_scope_add_source (scope, poll, NULL));
-  g_assert_true (cancel_scope_add_source (scope, any, NULL));
+  g_assert_true (cancel_scope_add_source (scope, timeout));
+  g_assert_true (cancel_scope_add_source (scope, link));
+  g_assert_true (cancel_scope_add_source (scope, watch));
+  g_assert_true (cancel_scope_add_source (scope, poll));
+  g_assert_true (cancel_scope_add_source (scope, any));
   g_assert_cmpuint (_cancel_timer_count_pending (), ==, pending + 2);
   g_assert_true (wait_until (condition_called_twice, &condition));
 
@@ -1107,7 +1126,9 @@ test_scope_dropped (void)
 
   g_cancellable_cancel (upstream);
   g_atomic_int_set (&condition.value, TRUE);
-  wait_sentinel (0.2);
+  /* Past the timeouts: long enough that a loaded machine reaches the
+   * drop before them, as the test means. */
+  wait_sentinel (0.7);
 
   assert_source (timeout, FALSE, CANCEL_REASON_NONE, NULL);
   assert_source (link, FALSE, CANCEL_REASON_NONE, NULL);
@@ -1128,12 +1149,13 @@ test_first_wins (void)
   g_autoptr(CancelSource) timeout = cancel_source_new_timeout (0.1, NULL);
   g_autoptr(CancelSource) link1 = cancel_source_new_cancellable (first, FALSE);
   g_autoptr(CancelSource) link2 = cancel_source_new_cancellable (second, TRUE);
-  g_autoptr(CancelSource) poll = cancel_source_new_condition (condition_cb, &condition, NULL, 0.01, NULL);
+  g_autoptr(CancelSource) poll = cancel_source_new_condition (NULL, 0.01, NULL, condition_cb,
+                                                              &condition, NULL, NULL);
 
-  g_assert_true (cancel_scope_add_source (scope, timeout, NULL));
-  g_assert_true (cancel_scope_add_source (scope, link1, NULL));
-  g_assert_true (cancel_scope_add_source (scope, link2, NULL));
-  g_assert_true (cancel_scope_add_source (scope, poll, NULL));
+  g_assert_true (cancel_scope_add_source (scope, timeout));
+  g_assert_true (cancel_scope_add_source (scope, link1));
+  g_assert_true (cancel_scope_add_source (scope, link2));
+  g_assert_true (cancel_scope_add_source (scope, poll));
 
   g_cancellable_cancel (first);
   g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_PARENT);
@@ -1170,7 +1192,7 @@ test_thread_cancel (void)
   g_autoptr(CancelSource) source = cancel_source_new_cancellable (upstream, FALSE);
   GThread *thread;
 
-  g_assert_true (cancel_scope_add_source (scope, source, NULL));
+  g_assert_true (cancel_scope_add_source (scope, source));
   thread = g_thread_new ("canceller", cancel_thread, upstream);
   g_thread_join (thread);
 
@@ -1189,12 +1211,13 @@ test_thread_end_on_worker (void)
   g_autoptr(CancelSource) timeout = cancel_source_new_timeout (0.02, NULL);
   Condition condition = { .value = TRUE };
   g_autoptr(CancelScope) polled = new_running_scope ("Ended on the worker too");
-  g_autoptr(CancelSource) poll = cancel_source_new_condition (condition_cb, &condition, NULL, 0.01, NULL);
+  g_autoptr(CancelSource) poll = cancel_source_new_condition (NULL, 0.01, NULL, condition_cb,
+                                                              &condition, NULL, NULL);
 
   g_signal_connect (scope, "cancelled", G_CALLBACK (end_scope_cb), scope);
   g_signal_connect (polled, "cancelled", G_CALLBACK (end_scope_cb), polled);
-  g_assert_true (cancel_scope_add_source (scope, timeout, NULL));
-  g_assert_true (cancel_scope_add_source (polled, poll, NULL));
+  g_assert_true (cancel_scope_add_source (scope, timeout));
+  g_assert_true (cancel_scope_add_source (polled, poll));
 
   g_assert_true (wait_until (is_final, scope));
   g_assert_true (wait_until (is_final, polled));
@@ -1249,17 +1272,20 @@ test_thread_races (void)
       GThread *racer;
 
       race.upstream = g_cancellable_new ();
-      race.scope = new_running_scope ("Race");
+      /* Dropped while pending: a running scope dropped without an end is
+       * a bug the library reports, and this race is about the sources. */
+      race.scope = race.action == 2 ? cancel_scope_new_full (NULL, "Race", CANCEL_SCOPE_FLAGS_UNREGISTERED)
+                                    : new_running_scope ("Race");
       race.source = cancel_source_new_cancellable (race.upstream, i % 2);
       members[0] = cancel_source_new_timeout (0.0005, NULL);
       members[1] = cancel_source_new_cancellable (race.upstream, FALSE);
-      any = cancel_source_new_any (members, 2, NULL);
+      any = cancel_source_new_any (members, 2);
       g_object_unref (members[0]);
       g_object_unref (members[1]);
 
-      g_assert_true (cancel_scope_add_source (race.scope, race.source, NULL));
-      g_assert_true (cancel_scope_add_source (race.scope, timeout, NULL));
-      g_assert_true (cancel_scope_add_source (race.scope, any, NULL));
+      g_assert_true (cancel_scope_add_source (race.scope, race.source));
+      g_assert_true (cancel_scope_add_source (race.scope, timeout));
+      g_assert_true (cancel_scope_add_source (race.scope, any));
 
       canceller = g_thread_new ("canceller", cancel_thread, race.upstream);
       racer = g_thread_new ("racer", race_thread, &race);
@@ -1349,9 +1375,9 @@ static const struct
   { "cancellable-null", "cancel_source_new_cancellable" },
   { "condition-null", "cancel_source_new_condition" },
   { "signals-null-array", "cancel_source_new_unix_signals" },
-  { "any-null-array", "cancel_source_new_any" },
-  { "any-null-member", "cancel_source_new_any" },
-  { "all-null-member", "cancel_source_new_all" },
+  { "any-null-array", "cancel_source_new_combination" },
+  { "any-null-member", "cancel_source_new_combination" },
+  { "all-null-member", "cancel_source_new_combination" },
   { "has-fired-null", "cancel_source_has_fired" },
   { "get-reason-null", "cancel_source_get_reason" },
   { "dup-message-null", "cancel_source_dup_message" },
@@ -1367,10 +1393,10 @@ trigger_critical (Critical critical)
   switch (critical)
     {
     case CRITICAL_ADD_NULL_SCOPE:
-      cancel_scope_add_source (NULL, source, NULL);
+      cancel_scope_add_source (NULL, source);
       break;
     case CRITICAL_ADD_NULL_SOURCE:
-      cancel_scope_add_source (scope, NULL, NULL);
+      cancel_scope_add_source (scope, NULL);
       break;
     case CRITICAL_REMOVE_NULL_SCOPE:
       cancel_scope_remove_source (NULL, source);
@@ -1382,19 +1408,19 @@ trigger_critical (Critical critical)
       cancel_source_new_cancellable (NULL, FALSE);
       break;
     case CRITICAL_CONDITION_NULL:
-      cancel_source_new_condition (NULL, NULL, NULL, 1, NULL);
+      cancel_source_new_condition (NULL, 1, NULL, NULL, NULL, NULL, NULL);
       break;
     case CRITICAL_SIGNALS_NULL_ARRAY:
       cancel_source_new_unix_signals (NULL, 2, NULL);
       break;
     case CRITICAL_ANY_NULL_ARRAY:
-      cancel_source_new_any (NULL, 2, NULL);
+      cancel_source_new_any (NULL, 2);
       break;
     case CRITICAL_ANY_NULL_MEMBER:
-      cancel_source_new_any (with_null, 2, NULL);
+      cancel_source_new_any (with_null, 2);
       break;
     case CRITICAL_ALL_NULL_MEMBER:
-      cancel_source_new_all (with_null, 2, NULL);
+      cancel_source_new_all (with_null, 2);
       break;
     case CRITICAL_HAS_FIRED_NULL:
       cancel_source_has_fired (NULL);
@@ -1409,6 +1435,22 @@ trigger_critical (Critical critical)
     default:
       g_assert_not_reached ();
     }
+}
+
+/* Runs a test that commits programmer errors in a subprocess. */
+static void
+test_misuse (gconstpointer data)
+{
+  GTestFunc test = (GTestFunc) data;
+
+  if (g_test_subprocess ())
+    {
+      test ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
 }
 
 static void
@@ -1437,6 +1479,7 @@ main (int   argc,
   warm_up_worker ();
 
   g_test_add_func ("/Cancel/Source/timeout", test_timeout);
+  g_test_add_func ("/Cancel/Source/timeout-counts-from-attach", test_timeout_counts_from_attach);
   g_test_add_func ("/Cancel/Source/timeout-invalid", test_timeout_invalid);
   g_test_add_func ("/Cancel/Source/cancellable", test_cancellable);
   g_test_add_func ("/Cancel/Source/cancellable-preserve-plain", test_cancellable_preserve_plain);
@@ -1446,7 +1489,7 @@ main (int   argc,
   g_test_add_func ("/Cancel/Source/cancellable-cycle", test_cancellable_cycle);
   g_test_add_func ("/Cancel/Source/cancellable-cycle-unended", test_cancellable_cycle_unended);
   g_test_add_func ("/Cancel/Source/cancellable-end-in-emission", test_cancellable_end_in_emission);
-  g_test_add_func ("/Cancel/Source/cancellable-end-while-arming", test_cancellable_end_while_arming);
+  g_test_add_data_func ("/Cancel/Source/cancellable-end-while-arming", test_cancellable_end_while_arming, test_misuse);
   g_test_add_func ("/Cancel/Source/cancellable-upstream-finalized", test_cancellable_upstream_finalized);
   g_test_add_func ("/Cancel/Source/unix-signal", test_unix_signal);
   g_test_add_func ("/Cancel/Source/unix-signal-default", test_unix_signal_default);
@@ -1458,12 +1501,12 @@ main (int   argc,
   g_test_add_func ("/Cancel/Source/all", test_all);
   g_test_add_func ("/Cancel/Source/all-timeouts", test_all_timeouts);
   g_test_add_func ("/Cancel/Source/nested", test_nested);
-  g_test_add_func ("/Cancel/Source/combination-invalid", test_combination_invalid);
-  g_test_add_func ("/Cancel/Source/attached-twice", test_attached_twice);
-  g_test_add_func ("/Cancel/Source/ended-scope", test_ended_scope);
+  g_test_add_data_func ("/Cancel/Source/combination-invalid", test_combination_invalid, test_misuse);
+  g_test_add_data_func ("/Cancel/Source/attached-twice", test_attached_twice, test_misuse);
+  g_test_add_data_func ("/Cancel/Source/ended-scope", test_ended_scope, test_misuse);
   g_test_add_func ("/Cancel/Source/remove", test_remove);
   g_test_add_func ("/Cancel/Source/remove-combination", test_remove_combination);
-  g_test_add_func ("/Cancel/Source/scope-ended-no-fire", test_scope_ended_no_fire);
+  g_test_add_data_func ("/Cancel/Source/scope-ended-no-fire", test_scope_ended_no_fire, test_misuse);
   g_test_add_func ("/Cancel/Source/scope-dropped", test_scope_dropped);
   g_test_add_func ("/Cancel/Source/first-wins", test_first_wins);
   g_test_add_func ("/Cancel/Source/thread/cancel", test_thread_cancel);

@@ -39,6 +39,8 @@ function testLifecycle() {
     assert(scope.get_start_time() === 0, 'not started');
     scope.begin();
     assert(scope.get_status() === Cancel.Status.RUNNING, 'running');
+    const deadline = GLib.get_monotonic_time() + 120 * 1000000;
+    assert(scope.set_deadline(deadline) && scope.get_own_deadline() === deadline, 'deadline');
     assert(scope.get_start_time() > 0, 'started');
     scope.report_progress(0.5, 'Half');
     assert(scope.get_progress() === 0.5, 'progress');
@@ -68,11 +70,13 @@ function testFailAndDeadlines() {
     scope.fail(new GLib.Error(Gio.IOErrorEnum, Gio.IOErrorEnum.NO_SPACE, 'Disk full'));
     assert(scope.get_status() === Cancel.Status.FAILED, 'failed');
     assert(scope.dup_error().message === 'Disk full', 'error kept');
+    // Nothing left to postpone: a runtime state, so an error.
     try {
-        scope.set_deadline(GLib.get_monotonic_time() + 1000000);
-        throw new Error('set_deadline on an ended scope did not throw');
+        scope.postpone(1);
+        throw new Error('postpone on an ended scope did not throw');
     } catch (error) {
-        assert(error.domain === Cancel.error_quark(), `${error}`);
+        assert(error.matches(Cancel.Error, Cancel.Error.NO_DEADLINE), `${error}`);
+        assert(error.domain === Cancel.error_quark(), `${error.domain}`);
     }
     assert(scope.get_deadline() === -1, 'no deadline');
 }

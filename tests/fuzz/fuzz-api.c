@@ -40,7 +40,7 @@
  *   STATUS      byte % 8 (7 out of range)
  *   BOOL        byte & 1
  *   ERROR       byte % 4: NULL, G_IO_ERROR_FAILED, G_IO_ERROR_CANCELLED,
- *               CANCEL_ERROR_INVALID_STATE
+ *               CANCEL_ERROR_NO_DEADLINE
  *   SIGSET      sigsets[byte % 16]: {USR1} {USR2} {USR1,USR2} {HUP} {WINCH}
  *               {} (the defaults, INT and TERM) NULL,0 {KILL} {0} {999} {-1}
  *               {USR1,KILL} {INT} {TERM} {USR1,USR1,USR2} {STOP,USR1}
@@ -1372,7 +1372,7 @@ sub_run (gpointer data)
       cancel_scope_end (op->scope);
       break;
     case SUB_ADD_SOURCE:
-      cancel_scope_add_source (op->scope, op->source, NULL);
+      cancel_scope_add_source (op->scope, op->source);
       break;
     case SUB_REMOVE_SOURCE:
       cancel_scope_remove_source (op->scope, op->source);
@@ -1757,7 +1757,7 @@ make_error (guint8 kind)
     {
       errors[1] = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "failed");
       errors[2] = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled elsewhere");
-      errors[3] = g_error_new_literal (CANCEL_ERROR, CANCEL_ERROR_INVALID_STATE, "state");
+      errors[3] = g_error_new_literal (CANCEL_ERROR, CANCEL_ERROR_NO_DEADLINE, "no deadline");
       g_once_init_leave (&initialized, 1);
     }
   return errors[kind % 4];
@@ -2016,8 +2016,16 @@ run_op_held (State        *st,
         seconds = arg_time (c);
         ARGS_DONE ();
         TRACE ("set_timeout %p %s\n", touched, time_str (seconds, tb));
-        if (cancel_scope_set_timeout (touched, seconds, &error) == (error != NULL) && touched != NULL)
-          fuzz_fail ("set_timeout: return value and error disagree");
+        {
+          /* FALSE: an error for a bad value, or a critical for an ended
+           * scope; never neither. */
+          gint criticals = g_atomic_int_get (&n_criticals_cancel);
+          gboolean ok = cancel_scope_set_timeout (touched, seconds, &error);
+
+          if (touched != NULL && (ok ? error != NULL
+                                     : error == NULL && g_atomic_int_get (&n_criticals_cancel) == criticals))
+            fuzz_fail ("set_timeout: return value and error disagree");
+        }
       }
       break;
 
@@ -2030,8 +2038,16 @@ run_op_held (State        *st,
         deadline = arg_deadline (c);
         ARGS_DONE ();
         TRACE ("set_deadline %p %" G_GINT64_FORMAT "\n", touched, deadline);
-        if (cancel_scope_set_deadline (touched, deadline, &error) == (error != NULL) && touched != NULL)
-          fuzz_fail ("set_deadline: return value and error disagree");
+        {
+          /* FALSE: an error for a bad value, or a critical for an ended
+           * scope; never neither. */
+          gint criticals = g_atomic_int_get (&n_criticals_cancel);
+          gboolean ok = cancel_scope_set_deadline (touched, deadline, &error);
+
+          if (touched != NULL && (ok ? error != NULL
+                                     : error == NULL && g_atomic_int_get (&n_criticals_cancel) == criticals))
+            fuzz_fail ("set_deadline: return value and error disagree");
+        }
       }
       break;
 
@@ -2425,21 +2441,21 @@ run_op_held (State        *st,
         switch (kind % 4)
           {
           case 0:
-            source = cancel_source_new_condition (condition_true, NULL, NULL, interval, &error);
+            source = cancel_source_new_condition (NULL, interval, NULL, condition_true, NULL, NULL, &error);
             break;
           case 1:
-            source = cancel_source_new_condition (condition_false, NULL, NULL, interval, &error);
+            source = cancel_source_new_condition (NULL, interval, NULL, condition_false, NULL, NULL, &error);
             break;
           case 2:
-            source = cancel_source_new_condition (condition_flag_func, NULL, NULL, interval, &error);
+            source = cancel_source_new_condition (NULL, interval, NULL, condition_flag_func, NULL, NULL, &error);
             break;
           default:
             {
               Countdown *countdown = g_new0 (Countdown, 1);
 
               countdown->limit = 1 + (kind >> 2) % 8;
-              source = cancel_source_new_condition (condition_countdown, countdown, g_free,
-                                                    interval, &error);
+              source = cancel_source_new_condition (NULL, interval, NULL, condition_countdown,
+                                                    countdown, g_free, &error);
             }
             break;
           }
@@ -2457,9 +2473,9 @@ run_op_held (State        *st,
         guint8 nb = u8 (c);
         guint n = nb % 5;
         CancelSource *members[4] = { NULL, };
-        g_autoptr(GError) error = NULL;
         CancelSource *source;
         gboolean has_null = FALSE;
+        gint criticals;
 
         for (guint i = 0; i < n; i++)
           {
@@ -2476,13 +2492,15 @@ run_op_held (State        *st,
         {
           CancelSource *const *array = (n == 0 && (nb & 8)) ? NULL : members;
 
-          source = op == OP_SRC_ANY ? cancel_source_new_any (array, n, &error)
-                                    : cancel_source_new_all (array, n, &error);
+          criticals = g_atomic_int_get (&n_criticals_cancel);
+          source = op == OP_SRC_ANY ? cancel_source_new_any (array, n)
+                                    : cancel_source_new_all (array, n);
         }
-        if (source != NULL && (error != NULL || has_null || n == 0))
+        /* A taken or spent member is a refused precondition too. */
+        if (source != NULL && (has_null || n == 0))
           fuzz_fail ("%s: made a source from %u members (null: %d)", op_names[op], n, has_null);
-        if (source == NULL && error == NULL && !has_null)
-          fuzz_fail ("%s: no source and no error", op_names[op]);
+        if (source == NULL && g_atomic_int_get (&n_criticals_cancel) == criticals)
+          fuzz_fail ("%s: no source and no critical", op_names[op]);
         if (source != NULL)
           set_source (st, slot, source, 0);
       }
@@ -2491,18 +2509,17 @@ run_op_held (State        *st,
     case OP_ADD_SOURCE:
       {
         guint rslot;
-        g_autoptr(GError) error = NULL;
+        gint criticals = g_atomic_int_get (&n_criticals_cancel);
         gboolean ok;
 
         touched = scope_at (st, u8 (c));
         rslot = u8 (c) % N_SOURCES;
         ARGS_DONE ();
         TRACE ("add_source %p R%u=%p\n", touched, rslot, st->sources[rslot]);
-        ok = cancel_scope_add_source (touched, st->sources[rslot], &error);
-        if (ok && error != NULL)
-          fuzz_fail ("add_source: success with an error");
-        if (!ok && error == NULL && touched != NULL && st->sources[rslot] != NULL)
-          fuzz_fail ("add_source: failure without an error");
+        ok = cancel_scope_add_source (touched, st->sources[rslot]);
+        /* Attached already, spent, or an ended scope: refused preconditions. */
+        if (!ok && g_atomic_int_get (&n_criticals_cancel) == criticals)
+          fuzz_fail ("add_source: failure without a critical");
         if (ok && st->source_sigmask[rslot] != 0)
           {
             SigSource entry = { st->sources[rslot], st->source_sigmask[rslot] };
