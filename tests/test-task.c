@@ -443,6 +443,44 @@ quit_when_done (GObject      *source_object,
   *(gboolean *) user_data = TRUE;
 }
 
+static void
+cancel_itself (CancelScope *scope,
+               gpointer     data)
+{
+  cancel_scope_cancel (scope, CANCEL_REASON_ERROR, "Gave up");
+}
+
+static void
+reset_then_finish (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GError **error = user_data;
+
+  /* A reset between the end and the finish clears the flag, not the
+   * record: the outcome is still the cancellation (found by the fuzzer). */
+  g_cancellable_reset (G_CANCELLABLE (source_object));
+  g_assert_false (cancel_scope_run_in_thread_finish (CANCEL_SCOPE (source_object), result, error));
+  g_assert_nonnull (*error);
+}
+
+static void
+test_finish_after_reset (void)
+{
+  CancelScope *scope = new_private_scope (NULL, "Reset before finish");
+  GError *error = NULL;
+
+  cancel_scope_run_in_thread_async (scope, CANCEL_RUN_FLAGS_NONE, cancel_itself, NULL, NULL,
+                                    reset_then_finish, &error);
+  WAIT_UNTIL (NULL, error != NULL);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (error->message, "Gave up"));
+  g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
+  g_clear_error (&error);
+  WAIT_UNTIL (NULL, ref_count (scope) == 1);
+  g_assert_finalize_object (scope);
+}
+
 /* The work's data is freed once, after the work ran; ended scopes and a
  * NULL function are programmer errors. */
 static void
@@ -704,6 +742,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Task/signals", test_task_signals);
   g_test_add_func ("/Cancel/Task/data-destroy-and-bad-calls", test_data_destroy_and_bad_calls);
   g_test_add_func ("/Cancel/Task/null-func-is-refused", test_null_func_is_refused);
+  g_test_add_func ("/Cancel/Task/finish-after-reset", test_finish_after_reset);
   g_test_add_func ("/Cancel/Task/action/lifecycle", test_action_lifecycle);
   g_test_add_func ("/Cancel/Task/action/shielded-and-completed", test_action_shielded_and_completed);
   g_test_add_func ("/Cancel/Task/action/cancels-task", test_action_cancels_task);
