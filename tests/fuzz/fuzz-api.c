@@ -534,7 +534,8 @@ typedef struct
   int          error_code;
   gboolean     has_error;
 
-  /* A ::cancelled handler of this scope may end it in any thread. */
+  /* A ::cancelled handler of this scope may end it in any thread, or a
+   * run_in_thread_async() worker does when its function returns. */
   gboolean     may_end_elsewhere;
   GArray      *sig_sources;  /* of SigSource: signal sources added directly */
 } Shadow;
@@ -2969,6 +2970,8 @@ run_op_held (State        *st,
               g_free (created);
               break;
             }
+          /* The worker ends the scope in its own thread. */
+          shadow_get (touched)->may_end_elsewhere = TRUE;
           cancel_scope_run_in_thread_async (touched, flags, task_thread,
                                             GUINT_TO_POINTER ((guint) mode % 4), NULL,
                                             (mode & 4) ? task_done : NULL, created);
