@@ -155,39 +155,32 @@ cancel_scope_run_in_thread_finish (CancelScope   *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_autoptr(GError) task_error = NULL;
   CancelStatus status;
-  gboolean task_ok;
 
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cancel_scope_run_in_thread_async,
                         FALSE);
 
-  /* The task fails only when @self was cancelled (GTask's check-cancellable,
-   * or return-on-cancel); the scope's own record decides the outcome, and
-   * its reason-carrying error replaces GIO's plain one. The record, not
-   * the flag: g_cancellable_reset() may have cleared the flag since. */
-  task_ok = g_task_propagate_boolean (G_TASK (result), &task_error);
+  /* The outcome is the scope's record, not the task's result: after a
+   * return-on-cancel the task holds no result at all, and reading it once
+   * g_cancellable_reset() cleared the flag is a GIO critical (both found by
+   * the fuzzer). The flag only matters for a completed scope that was
+   * flipped afterwards, as check-cancellable would. */
   status = cancel_scope_get_status (self);
 
-  if (status == CANCEL_STATUS_COMPLETED && task_ok)
-    return TRUE;
+  if (status == CANCEL_STATUS_COMPLETED)
+    return !cancel_scope_set_error_if_cancelled (self, error);
 
-  if (cancel_status_is_final (status) && status != CANCEL_STATUS_COMPLETED)
+  if (cancel_status_is_final (status))
     {
       g_propagate_error (error, cancel_scope_dup_error (self));
       return FALSE;
     }
 
-  /* Returned on cancel while the function still runs, or a completed
-   * scope whose flag another call flipped afterwards. */
-  if (cancel_scope_set_error_if_cancelled (self, error))
-    return FALSE;
-  /* The flag was reset meanwhile: GIO's own cancellation error. */
-  if (task_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&task_error));
-  else
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, cancel_scope_get_name (self));
+  /* Returned on cancel while the function still runs. */
+  if (!cancel_scope_set_error_if_cancelled (self, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                         cancel_scope_get_name (self) != NULL ? cancel_scope_get_name (self) : "");
   return FALSE;
 }
