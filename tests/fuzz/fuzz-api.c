@@ -1134,7 +1134,10 @@ task_done (GObject      *source,
            gpointer      data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree gint64 *created = data;
+  /* When the task was made, carried in the pointer: a refused call (the
+   * scope ended on another thread just before) never calls back, and an
+   * allocation would leak. */
+  gint64 created = (gint64) GPOINTER_TO_SIZE (data);
   CancelScope *scope = CANCEL_IS_SCOPE (source) ? CANCEL_SCOPE (source) : NULL;
   gboolean ok;
   gint64 cancel_time;
@@ -1154,7 +1157,7 @@ task_done (GObject      *source,
    * cancellation may come between its completion and this callback). */
   cancel_time = cancel_scope_get_cancel_time (scope);
   if (error != NULL && g_cancellable_is_cancelled (G_CANCELLABLE (scope)) &&
-      cancel_time != 0 && cancel_time < *created &&
+      cancel_time != 0 && cancel_time < created &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     fuzz_fail ("task callback: a task of a scope cancelled before it failed with “%s”",
@@ -2952,26 +2955,15 @@ run_op_held (State        *st,
         if (st->nested_contexts->len > 0)
           break;
         {
-          gint64 *created = NULL;
+          gpointer created = GSIZE_TO_POINTER ((gsize) g_get_monotonic_time ());
           CancelRunFlags flags = (mode % 4) == 3 ? CANCEL_RUN_FLAGS_RETURN_ON_CANCEL
                                                  : CANCEL_RUN_FLAGS_NONE;
 
+          G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (gint64));
           /* A NULL or ended scope is refused with a counted critical. */
-          if (mode & 4)
-            {
-              created = g_new (gint64, 1);
-              *created = g_get_monotonic_time ();
-            }
-          if (touched == NULL || status_is_final (cancel_scope_get_status (touched)))
-            {
-              cancel_scope_run_in_thread_async (touched, flags, task_thread,
-                                                GUINT_TO_POINTER ((guint) mode % 4), NULL,
-                                                NULL, NULL);
-              g_free (created);
-              break;
-            }
-          /* The worker ends the scope in its own thread. */
-          shadow_get (touched)->may_end_elsewhere = TRUE;
+          if (touched != NULL && !status_is_final (cancel_scope_get_status (touched)))
+            /* The worker ends the scope in its own thread. */
+            shadow_get (touched)->may_end_elsewhere = TRUE;
           cancel_scope_run_in_thread_async (touched, flags, task_thread,
                                             GUINT_TO_POINTER ((guint) mode % 4), NULL,
                                             (mode & 4) ? task_done : NULL, created);
