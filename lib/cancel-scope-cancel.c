@@ -389,6 +389,7 @@ _cancel_scope_cancelled (GCancellable *cancellable)
       third_party = TRUE;
     }
   timer = g_steal_pointer (&self->timer);
+  _cancel_scope_wake_watches_locked (self);
   cancel_mutex_unlock (&self->lock);
 
   if (timer != NULL)

@@ -49,7 +49,9 @@ G_BEGIN_DECLS
  *      the child's lock held too, end and dispose remove it); a
  *      dispatcher's lock (get_children reads the owner context under the
  *      tree lock); the dispatchers table's lock (a children model is made
- *      under the tree lock).
+ *      under the tree lock); a main context's lock (the ::cancelled class
+ *      handler wakes a scope's watches under its lock; our GSources have no
+ *      prepare or check function, so no context lock waits for ours).
  *
  * A source's lock (cancel-source.c) is never held with a scope's, nor the
  * other way round: a scope attaches, detaches and disarms its sources
@@ -280,6 +282,9 @@ gboolean _cancel_scope_detach_source  (CancelScope  *self,
  * lock, completes the waiters with the final status and destroys the
  * watches. Neither frees the arrays. */
 GPtrArray *_cancel_scope_steal_watches_locked (CancelScope  *self);
+/* The ::cancelled class handler wakes the watches (self->lock held; takes
+ * their contexts' locks, which never wait for a scope's). */
+void     _cancel_scope_wake_watches_locked (CancelScope  *self);
 void     _cancel_scope_ended_notify_waiters (CancelScope  *self,
                                              GPtrArray    *waiters,
                                              GPtrArray    *watches,

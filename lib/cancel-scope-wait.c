@@ -6,12 +6,51 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
+#include "cancel-i18n-private.h"
 #include "cancel-scope-private.h"
 
-/* A cancel_scope_connect_cancelled() callback. Its GSource (a
- * GCancellableSource) belongs to the context it is attached to; the scope
- * lists the watch, without a reference on the source, until the source is
- * destroyed: the watch's destroy notify unlists it. */
+/* Why not GCancellableSource: in GLib 2.74 its dispose, run while another
+ * thread emits ::cancelled, resurrects the source with a reference that
+ * only its own (already finished) handler would drop, and the source leaks.
+ * A wake source has no signal handler of its own: whoever sees the
+ * cancellation sets its ready time, and the context dispatches it. */
+static gboolean
+wake_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+
+  return callback (user_data);
+}
+
+static GSourceFuncs wake_source_funcs = {
+  .dispatch = wake_source_dispatch,
+};
+
+static GSource *
+wake_source_new (const char *name)
+{
+  GSource *source = g_source_new (&wake_source_funcs, sizeof (GSource));
+
+  g_source_set_static_name (source, name);
+
+  return source;
+}
+
+static void
+wake_source_wake (GSource *source)
+{
+  g_source_set_ready_time (source, 0);
+}
+
+/* A cancel_scope_connect_cancelled() callback. Its wake source belongs to
+ * the context it is attached to; the scope lists the watch, without a
+ * reference on the source, until the source is destroyed: the watch's
+ * destroy notify unlists it. The scope's ::cancelled class handler wakes
+ * the listed sources. */
 typedef struct
 {
   CancelScope     *scope;
@@ -23,8 +62,7 @@ typedef struct
 } Watch;
 
 static gboolean
-watch_fired (GCancellable *cancellable,
-             gpointer      data)
+watch_fired (gpointer data)
 {
   Watch *watch = data;
 
@@ -110,9 +148,8 @@ cancel_scope_connect_cancelled (CancelScope     *self,
   watch->user_data = user_data;
   watch->destroy = destroy;
 
-  source = g_cancellable_source_new (G_CANCELLABLE (self));
-  g_source_set_static_name (source, "[cancel] cancelled watch");
-  g_source_set_callback (source, (GSourceFunc) (void (*) (void)) watch_fired, watch, watch_free);
+  source = wake_source_new ("[cancel] cancelled watch");
+  g_source_set_callback (source, watch_fired, watch, watch_free);
   watch->source = source;
 
   /* Attached under the lock so that end() either sees the watch or
@@ -126,6 +163,10 @@ cancel_scope_connect_cancelled (CancelScope     *self,
         self->watches = g_ptr_array_new ();
       id = watch->id = ++self->last_watch_id;
       g_ptr_array_add (self->watches, watch);
+      /* The flag flips before the class handler takes the lock: a watch
+       * listed after that handler ran finds the flag set here. */
+      if (g_cancellable_is_cancelled (G_CANCELLABLE (self)))
+        wake_source_wake (source);
       g_source_attach (source, context);
     }
   cancel_mutex_unlock (&self->lock);
@@ -180,9 +221,47 @@ cancel_scope_disconnect_cancelled (CancelScope *self,
     }
 }
 
+/* What cancels a wait: a handler on the caller's cancellable wakes a
+ * source on the task's context, which completes the task there (never
+ * inside the caller's g_cancellable_cancel()). */
+typedef struct
+{
+  GCancellable *cancellable;
+  gulong        handler;
+  GSource      *source;
+} WaitCancel;
+
+static void
+wait_cancel_free (gpointer data)
+{
+  WaitCancel *wait = data;
+
+  /* Unlike g_cancellable_disconnect(), this never waits for another
+   * thread's emission, so it cannot deadlock in a ::cancelled handler;
+   * a late emission only wakes a destroyed source it holds a reference on. */
+  g_signal_handler_disconnect (wait->cancellable, wait->handler);
+  g_object_unref (wait->cancellable);
+  g_source_destroy (wait->source);
+  g_source_unref (wait->source);
+  g_free (wait);
+}
+
+static void
+wait_cancellable_cancelled (GCancellable *cancellable,
+                            gpointer      source)
+{
+  wake_source_wake (source);
+}
+
+static void
+wait_source_unref (gpointer  source,
+                   GClosure *closure)
+{
+  g_source_unref (source);
+}
+
 static gboolean
-wait_cancelled (GCancellable *cancellable,
-                gpointer      data)
+wait_cancelled (gpointer data)
 {
   GTask *task = data;
   CancelScope *self = g_task_get_source_object (task);
@@ -195,11 +274,36 @@ wait_cancelled (GCancellable *cancellable,
   /* Otherwise end() took the task and completes it. */
   if (waiting)
     {
-      g_task_return_error_if_cancelled (task);
+      /* A reset of the cancellable since it woke us still ends the wait. */
+      if (!g_task_return_error_if_cancelled (task))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 "%s", _("Operation was cancelled"));
       g_object_unref (task);
     }
 
   return G_SOURCE_REMOVE;
+}
+
+/* Attached before the task is listed: end() may complete it at once. */
+static void
+wait_watch_cancellable (GTask        *task,
+                        GCancellable *cancellable)
+{
+  WaitCancel *wait = g_new0 (WaitCancel, 1);
+
+  wait->cancellable = g_object_ref (cancellable);
+  wait->source = wake_source_new ("[cancel] cancel_scope_wait_async");
+  /* The task's source: it runs on the task's context, and holds the task
+   * until end() or the cancellation destroys it. */
+  g_task_attach_source (task, wait->source, wait_cancelled);
+  g_task_set_task_data (task, wait, wait_cancel_free);
+  wait->handler = g_signal_connect_data (cancellable, "cancelled",
+                                         G_CALLBACK (wait_cancellable_cancelled),
+                                         g_source_ref (wait->source),
+                                         wait_source_unref, 0);
+  /* The flag flips before the emission: one of the two sees it. */
+  if (g_cancellable_is_cancelled (cancellable))
+    wake_source_wake (wait->source);
 }
 
 /**
@@ -241,15 +345,7 @@ cancel_scope_wait_async (CancelScope         *self,
   if (!cancel_status_is_final (status))
     {
       if (cancellable != NULL)
-        {
-          g_autoptr(GSource) source = g_cancellable_source_new (cancellable);
-
-          /* Attached after the task is listed would let the wait miss an
-           * early cancellation; under the lock, end() cannot take the
-           * task before its source is known. */
-          g_task_set_task_data (task, g_source_ref (source), (GDestroyNotify) g_source_unref);
-          g_task_attach_source (task, source, (GSourceFunc) (void (*) (void)) wait_cancelled);
-        }
+        wait_watch_cancellable (task, cancellable);
       if (self->waiters == NULL)
         self->waiters = g_ptr_array_new ();
       g_ptr_array_add (self->waiters, g_object_ref (task));
@@ -294,6 +390,14 @@ cancel_scope_wait_finish (CancelScope   *self,
   return status < 0 ? CANCEL_STATUS_PENDING : (CancelStatus) status;
 }
 
+void
+_cancel_scope_wake_watches_locked (CancelScope *self)
+{
+  /* Listed means the source is not freed yet (see Watch). */
+  for (guint i = 0; self->watches != NULL && i < self->watches->len; i++)
+    wake_source_wake (((Watch *) g_ptr_array_index (self->watches, i))->source);
+}
+
 GPtrArray *
 _cancel_scope_steal_watches_locked (CancelScope *self)
 {
@@ -325,10 +429,12 @@ _cancel_scope_ended_notify_waiters (CancelScope  *self,
   for (guint i = 0; waiters != NULL && i < waiters->len; i++)
     {
       GTask *task = g_ptr_array_index (waiters, i);
-      GSource *source = g_task_get_task_data (task);
+      WaitCancel *wait = g_task_get_task_data (task);
 
-      if (source != NULL)
-        g_source_destroy (source);
+      /* Breaks the task's cycle with its source; the task's data
+       * disconnects the handler when the task is freed. */
+      if (wait != NULL)
+        g_source_destroy (wait->source);
       g_task_return_int (task, status);
       g_object_unref (task);
     }

@@ -420,6 +420,64 @@ watched_destroyed (gpointer data)
   g_atomic_int_inc (&watched->destroyed);
 }
 
+/* The cancelling thread is still inside its ::cancelled emission (in a
+ * handler that runs after the class handler) when the watch has run and
+ * its source was freed on the watching thread. GLib 2.74's
+ * GCancellableSource resurrected itself there and leaked, with its
+ * reference on the scope. */
+typedef struct
+{
+  CancelScope *scope;
+  gint         released;
+} Emission;
+
+static void
+block_until_released (GCancellable *cancellable,
+                      gpointer      data)
+{
+  Emission *emission = data;
+  gint64 guard = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
+
+  while (!g_atomic_int_get (&emission->released) && g_get_monotonic_time () < guard)
+    g_usleep (100);
+}
+
+static gpointer
+cancel_in_thread (gpointer data)
+{
+  Emission *emission = data;
+
+  cancel_scope_cancel (emission->scope, CANCEL_REASON_MANUAL, NULL);
+
+  return NULL;
+}
+
+static void
+test_watch_freed_during_emission (void)
+{
+  Emission emission = { new_private_scope (NULL, "Emission"), 0 };
+  Watched watched = { 0, };
+  GThread *canceller;
+
+  cancel_scope_begin (emission.scope);
+  cancel_scope_connect_cancelled (emission.scope, NULL, watched_cancelled, &watched,
+                                  watched_destroyed);
+  g_signal_connect_after (emission.scope, "cancelled", G_CALLBACK (block_until_released),
+                          &emission);
+  canceller = g_thread_new ("cancel-scope", cancel_in_thread, &emission);
+
+  /* The iteration that ran the watch also dropped its source's last
+   * reference, while the other thread is still emitting. */
+  WAIT_UNTIL (NULL, g_atomic_int_get (&watched.destroyed) == 1);
+  g_atomic_int_set (&emission.released, 1);
+  g_thread_join (canceller);
+
+  g_assert_cmpint (watched.calls, ==, 1);
+  cancel_scope_end (emission.scope);
+  drain (NULL);
+  g_assert_finalize_object (emission.scope);
+}
+
 /* A deadline fires on a library thread; the callback runs on the context
  * it was connected with, in the thread that iterates it. */
 static void
@@ -629,6 +687,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Watch/already-cancelled-and-ended", test_watch_already_cancelled_and_ended);
   g_test_add_func ("/Cancel/Watch/disconnect", test_watch_disconnect);
   g_test_add_func ("/Cancel/Watch/race", test_watch_race);
+  g_test_add_func ("/Cancel/Watch/freed-during-emission", test_watch_freed_during_emission);
 
   return g_test_run ();
 }
