@@ -102,6 +102,7 @@ cancel_scope_end_internal (CancelScope  *self,
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GPtrArray) waiters = NULL;
   g_autoptr(GPtrArray) watches = NULL;
+  GArray *cleanups = NULL;
   CancelRegistry *registry = NULL;
   CancelTimer *timer = NULL;
   CancelStatus status = CANCEL_STATUS_PENDING;
@@ -152,6 +153,7 @@ cancel_scope_end_internal (CancelScope  *self,
       waiters = g_steal_pointer (&self->waiters);
       if (status != CANCEL_STATUS_CANCELLED && status != CANCEL_STATUS_TIMED_OUT)
         watches = _cancel_scope_steal_watches_locked (self);
+      cleanups = _cancel_scope_steal_cleanups_locked (self);
     }
   cancel_mutex_unlock (&self->lock);
 
@@ -186,6 +188,7 @@ cancel_scope_end_internal (CancelScope  *self,
     }
 
   CANCEL_DEBUG_SCOPE (self, reason, "Finished: %s", cancel_status_to_string (status));
+  _cancel_scope_run_cleanups (self, cleanups);
   _cancel_scope_queue_changes (self, CHANGE_FINISHED | CHANGE_STATUS | CHANGE_END_TIME | CHANGE_ERROR);
   _cancel_scope_ended_notify_waiters (self, waiters, watches, status);
 }

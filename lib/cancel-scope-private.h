@@ -106,6 +106,7 @@ struct _CancelScope
   guint           flipped : 1;    /* our ::cancelled class handler ran */
   guint           registry_set : 1;
   guint           tracked : 1;    /* begin handed the scope to the registry */
+  guint           cleanups_ran : 1;  /* ended or disposed: cleanups run at once */
 
   /* Only touched by the flush, on the owner context. */
   gboolean        started_emitted;
@@ -117,6 +118,7 @@ struct _CancelScope
   GPtrArray      *waiters;  /* GTasks of cancel_scope_wait_async() */
   GPtrArray      *watches;  /* of cancel_scope_connect_cancelled() */
   gulong          last_watch_id;
+  GArray         *cleanups;  /* of cancel_scope_add_cleanup(); see there */
 };
 
 /* ------------------------------------------------------------------ */
@@ -274,6 +276,14 @@ gboolean _cancel_scope_attach_source  (CancelScope  *self,
                                        CancelSource *source);
 gboolean _cancel_scope_detach_source  (CancelScope  *self,
                                        CancelSource *source);
+
+/* cancel-scope-cleanup.c */
+
+/* End and dispose take the cleanups under the lock (later adds run at
+ * once), then run them outside every lock; run frees the array. */
+GArray  *_cancel_scope_steal_cleanups_locked (CancelScope *self);
+void     _cancel_scope_run_cleanups          (CancelScope *self,
+                                              GArray      *cleanups);
 
 /* cancel-scope-wait.c */
 

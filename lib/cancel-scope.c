@@ -394,12 +394,14 @@ cancel_scope_dispose (GObject *object)
   g_autoptr(GPtrArray) orphans = NULL;
   CancelChildren *children;
   CancelTimer *timer;
+  GArray *cleanups;
   gboolean running;
 
   cancel_mutex_lock (&self->lock);
   running = _cancel_scope_status_is_live (self->status);
   sources = g_steal_pointer (&self->sources);
   timer = g_steal_pointer (&self->timer);
+  cleanups = _cancel_scope_steal_cleanups_locked (self);
   cancel_mutex_unlock (&self->lock);
 
   /* A registry holds the scopes it lists: only an unregistered one gets
@@ -411,6 +413,9 @@ cancel_scope_dispose (GObject *object)
 
   for (guint i = 0; sources != NULL && i < sources->len; i++)
     _cancel_source_disarm (g_ptr_array_index (sources, i));
+
+  /* Never ended (pending, or dropped while running): released now. */
+  _cancel_scope_run_cleanups (self, cleanups);
 
   orphans = _cancel_scope_tree_detach (self, &children);
 

@@ -135,7 +135,8 @@ char           *cancel_scope_dup_progress_message     (CancelScope   *self);
  * @scope: the scope
  * @user_data: the data given with the function
  *
- * A function called about @scope on a main context of the caller's choice.
+ * A function called about @scope; each function that takes one says on
+ * which thread it runs.
  *
  * Since: 0.2
  */
@@ -160,6 +161,16 @@ gulong          cancel_scope_connect_cancelled        (CancelScope         *self
 CANCEL_AVAILABLE_IN_ALL
 void            cancel_scope_disconnect_cancelled     (CancelScope         *self,
                                                        gulong               handler_id);
+
+/* Releasing what the work used */
+CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_add_cleanup              (CancelScope         *self,
+                                                       CancelScopeFunc      func,
+                                                       gpointer             user_data,
+                                                       GDestroyNotify       destroy);
+CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_add_cleanup_object       (CancelScope         *self,
+                                                       gpointer             object);
 
 /* Work in a thread, and a button */
 CANCEL_AVAILABLE_IN_ALL

@@ -250,6 +250,28 @@ def test_connect_cancelled_on_context():
     assert scope.get_status() == Cancel.Status.TIMED_OUT
 
 
+def test_cleanup():
+    """Cleanups run once when the scope ends, the last added first, and an
+    object handed over is released then."""
+    scope = Cancel.Scope.new_full(None, 'Cleaned', Cancel.ScopeFlags.UNREGISTERED)
+    scope.begin()
+    order = []
+    scope.add_cleanup(lambda s: order.append(('first', s.get_status())))
+    scope.add_cleanup(lambda s: order.append(('second', s.get_status())))
+    connection = Gio.SimpleAction.new('connection', None)
+    scope.add_cleanup_object(connection)
+    released = []
+    connection.weak_ref(lambda: released.append(True))
+    del connection
+    assert order == [] and released == []
+    scope.cancel(Cancel.Reason.MANUAL, None)
+    assert order == []
+    scope.end()
+    cancelled = Cancel.Status.CANCELLED
+    assert order == [('second', cancelled), ('first', cancelled)], order
+    assert released == [True], released
+
+
 def test_run_in_thread():
     """run_in_thread_async() runs a Python function in a worker thread with
     the scope current, and its finish raises the scope's error."""
@@ -434,6 +456,7 @@ TESTS = [
     test_new_full_none_is_root,
     test_wait_async,
     test_connect_cancelled_on_context,
+    test_cleanup,
     test_run_in_thread,
     test_tree_and_deadlines,
     test_registry_cancel_all,

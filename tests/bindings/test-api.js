@@ -108,6 +108,20 @@ function testTreeAndWatch() {
     assert(parent.get_status() === Cancel.Status.TIMED_OUT, 'timed out');
 }
 
+function testCleanup() {
+    // Released once at the end, the last added first, the status final.
+    const scope = unregistered('Cleaned');
+    scope.begin();
+    const order = [];
+    scope.add_cleanup(s => order.push(`first ${s.get_status()}`));
+    scope.add_cleanup(s => order.push(`second ${s.get_status()}`));
+    scope.add_cleanup_object(new Gio.SimpleAction({name: 'connection'}));
+    assert(order.length === 0, 'nothing before the end');
+    scope.end();
+    const done = Cancel.Status.COMPLETED;
+    assert(order.join() === `second ${done},first ${done}`, order.join());
+}
+
 function testRegistry() {
     const registry = Cancel.Registry.new();
     registry.set_history_limit(3);
@@ -159,7 +173,7 @@ function testEveryFunctionCalled() {
     assert(missing.length === 0, `not called from GJS: ${missing.join(', ')}`);
 }
 
-const TESTS = [testLifecycle, testFailAndDeadlines, testTreeAndWatch, testRegistry,
+const TESTS = [testLifecycle, testFailAndDeadlines, testTreeAndWatch, testCleanup, testRegistry,
     testEveryFunctionCalled];
 
 print(`1..${TESTS.length}`);
