@@ -135,7 +135,7 @@ cancel_scope_exit (CancelScopeGuard guard)
   g_return_if_fail (CANCEL_IS_SCOPE (self));
 
   cancel_scope_pop_current (self);
-  _cancel_scope_end_if_live (self);
+  _cancel_scope_end_if_live (self, NULL);
   g_object_unref (self);
 }
 

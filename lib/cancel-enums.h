@@ -85,6 +85,9 @@ typedef enum
  * @CANCEL_ERROR_INVALID_INTERVAL: a polling interval was not positive and finite
  * @CANCEL_ERROR_NO_DEADLINE: there is no pending deadline to postpone: none
  *   was set, or it fired, or the scope was cancelled or ended (Since: 0.2)
+ * @CANCEL_ERROR_ABANDONED: the error of a registered scope that was dropped
+ *   while running: nothing could end it any more, so the library did, and
+ *   warned (Since: 0.2)
  *
  * Errors for values that come from outside the program (user input,
  * configuration) and for events the caller cannot prevent (a deadline
@@ -101,6 +104,7 @@ typedef enum
   CANCEL_ERROR_INVALID_SIGNAL,
   CANCEL_ERROR_INVALID_INTERVAL,
   CANCEL_ERROR_NO_DEADLINE,
+  CANCEL_ERROR_ABANDONED,
 } CancelError;
 
 /**

@@ -104,7 +104,10 @@ _cancel_registry_release_entries (Entry *dead)
     {
       Entry *next = dead->next;
 
-      g_object_unref (dead->scope);
+      if (dead->ended)
+        g_object_unref (dead->scope);
+      else
+        _cancel_registry_entry_release_live (dead->scope);
       g_free (dead);
       dead = next;
     }
@@ -155,7 +158,8 @@ _cancel_registry_track (CancelRegistry *self,
   g_return_if_fail (CANCEL_IS_SCOPE (scope));
 
   entry = g_new0 (Entry, 1);
-  entry->scope = g_object_ref (scope);
+  entry->scope = scope;
+  _cancel_registry_entry_hold (scope);
   entry->id = cancel_scope_get_id (scope);
   entry->status = CANCEL_STATUS_RUNNING;
   /* A scope's parent is fixed once it begins, and forgotten when it ends:
@@ -213,6 +217,9 @@ _cancel_registry_untrack (CancelRegistry *self,
   cancel_time = cancel_scope_get_cancel_time (scope);
   g_return_if_fail (status < CANCEL_N_STATUSES);
 
+  /* The history's plain reference replaces the live entry's toggle one. */
+  g_object_ref (scope);
+
   cancel_mutex_lock (&self->lock);
 
   entry = g_hash_table_lookup (self->index, &key);
@@ -246,10 +253,28 @@ _cancel_registry_untrack (CancelRegistry *self,
 
   _cancel_registry_release_entries (dead);
 
+  if (entry != NULL)
+    _cancel_registry_entry_release_live (scope);
+  else
+    g_object_unref (scope);
+
   if (entry == NULL)
     g_critical ("Scope %" G_GUINT64_FORMAT " is not tracked by registry %p", key.id, self);
   else if (queue)
     _cancel_registry_queue_publish (self);
+}
+
+gboolean
+_cancel_registry_holds_live_locked (CancelRegistry *self,
+                                    CancelScope    *scope)
+{
+  Entry key = { 0, };
+  Entry *entry;
+
+  key.id = cancel_scope_get_id (scope);
+  entry = g_hash_table_lookup (self->index, &key);
+
+  return entry != NULL && !entry->ended && entry->scope == scope;
 }
 
 void

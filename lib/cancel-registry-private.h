@@ -19,7 +19,9 @@ typedef struct _CancelRegistryEntry CancelRegistryEntry;
 
 struct _CancelRegistryEntry
 {
-  CancelScope         *scope;         /* strong; immutable */
+  CancelScope         *scope;         /* immutable; a toggle reference until
+                                       * ended, then a plain one (see
+                                       * cancel-registry-abandon.c) */
   guint64              id;            /* immutable */
   guint64              parent_id;     /* immutable; the parent at begin, 0 if none */
   CancelRegistryEntry *prev;          /* in the live or history queue (lock) */
@@ -104,6 +106,14 @@ void _cancel_registry_untrack (CancelRegistry *self,
  * chained through ->next under the lock and freed after it was released,
  * since dropping a scope reference can run arbitrary code. */
 void     _cancel_registry_index_init           (CancelRegistry       *self);
+/* Whether @scope is live in the index; the lock held. */
+gboolean _cancel_registry_holds_live_locked    (CancelRegistry       *self,
+                                                CancelScope          *scope);
+
+/* cancel-registry-abandon.c: a live entry's reference, from any thread,
+ * no lock held. */
+void     _cancel_registry_entry_hold           (CancelScope          *scope);
+void     _cancel_registry_entry_release_live   (CancelScope          *scope);
 void     _cancel_registry_index_clear          (CancelRegistry       *self,
                                                 CancelRegistryEntry **dead);
 void     _cancel_registry_chain_dead           (CancelRegistryEntry **dead,

@@ -65,7 +65,9 @@ cancel_scope_add_cleanup_internal (CancelScope     *self,
  * ([method@Cancel.Scope.end], [method@Cancel.Scope.fail], the end of a
  * guard's block, or the worker thread of
  * [method@Cancel.Scope.run_in_thread_async]); if @self is freed without
- * having ended, when it is freed; if @self ended already, at once, in the
+ * having ended, when it is freed; if a registered @self is dropped while
+ * running, on a library thread, when the library ends it (see
+ * %CANCEL_ERROR_ABANDONED); if @self ended already, at once, in the
  * calling thread (so a cleanup added while another thread is ending @self
  * may run beside that thread's cleanups, not in their order). A resource that belongs to one thread should be
  * released through [method@Cancel.Scope.connect_cancelled] or a

@@ -250,9 +250,10 @@ cancel_scope_fail (CancelScope  *self,
 }
 
 void
-_cancel_scope_end_if_live (CancelScope *self)
+_cancel_scope_end_if_live (CancelScope  *self,
+                           const GError *error)
 {
-  cancel_scope_end_internal (self, NULL, FALSE);
+  cancel_scope_end_internal (self, error, FALSE);
 }
 
 gboolean

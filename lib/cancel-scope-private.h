@@ -263,7 +263,8 @@ gboolean _cancel_scope_cancel_full    (CancelScope  *self,
 
 /* cancel_scope_end() if @self is running; nothing otherwise (another
  * thread may have ended it meanwhile). Any thread. */
-void     _cancel_scope_end_if_live    (CancelScope  *self);
+void     _cancel_scope_end_if_live    (CancelScope  *self,
+                                       const GError *error);
 /* TRUE once cancel_scope_end() ran. Any thread. */
 gboolean _cancel_scope_is_ended       (CancelScope  *self);
 /* TRUE between begin and end (running or shielded). Any thread. */

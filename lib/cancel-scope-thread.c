@@ -51,7 +51,7 @@ run_in_thread (GTask        *task,
   cancel_scope_pop_current (self);
 
   /* @func may have ended @self (failed) already. */
-  _cancel_scope_end_if_live (self);
+  _cancel_scope_end_if_live (self, NULL);
 
   /* Publishes what @func did to whoever frees the call. */
   cancel_mutex_lock (&call->lock);

@@ -70,6 +70,7 @@ test_error_domain (void)
     { CANCEL_ERROR_INVALID_SIGNAL, "invalid-signal" },
     { CANCEL_ERROR_INVALID_INTERVAL, "invalid-interval" },
     { CANCEL_ERROR_NO_DEADLINE, "no-deadline" },
+    { CANCEL_ERROR_ABANDONED, "abandoned" },
   };
   GEnumClass *klass = g_type_class_ref (CANCEL_TYPE_ERROR);
   g_autoptr(GError) error = NULL;

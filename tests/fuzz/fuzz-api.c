@@ -290,7 +290,8 @@ count_writer (GLogLevelFlags   log_level,
     }
 
   if ((log_level & G_LOG_LEVEL_WARNING) && g_strcmp0 (domain, "Cancel") == 0 &&
-      message != NULL && strstr (message, " was freed while running: ") != NULL)
+      message != NULL && (strstr (message, " was freed while running: ") != NULL ||
+                          strstr (message, " was dropped while running: ") != NULL))
     {
       g_atomic_int_inc (&n_dropped_running);
       return G_LOG_WRITER_HANDLED;

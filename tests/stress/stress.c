@@ -879,7 +879,7 @@ expected_status (CancelReason  reason,
   return CANCEL_STATUS_COMPLETED;
 }
 
-static gboolean orphan_push (Rec *rec);
+static gboolean orphan_push (Rec *rec, CancelScope *scope);
 static void end_or_orphan (Worker *w, CancelScope *scope, Rec *rec);
 
 /* Begins @scope. Legal when the caller holds the begin claim and nobody
@@ -1025,20 +1025,27 @@ try_end (Worker      *w,
 }
 
 /* ------------------------------------------------------------------ */
-/* Orphans: running scopes nobody holds any more but the registry     */
+/* Orphans: running scopes that left the pool, ended later by whoever
+ * finds them through the registry. The list keeps a reference: a
+ * registered scope that nothing but its registry holds is ended by the
+ * library as abandoned (tests/test-abandon.c), which is not what this
+ * path exercises. */
 
 static pthread_mutex_t orphans_lock = PTHREAD_MUTEX_INITIALIZER;
 static Rec *orphans[N_ORPHANS];
+static CancelScope *orphan_scopes[N_ORPHANS];
 static guint n_orphans;
 
 static gboolean
-orphan_push (Rec *rec)
+orphan_push (Rec         *rec,
+             CancelScope *scope)
 {
   gboolean pushed = FALSE;
 
   pthread_mutex_lock (&orphans_lock);
   if (n_orphans < N_ORPHANS)
     {
+      orphan_scopes[n_orphans] = g_object_ref (scope);
       orphans[n_orphans++] = rec;
       pushed = TRUE;
     }
@@ -1047,18 +1054,24 @@ orphan_push (Rec *rec)
   return pushed;
 }
 
+/* Returns the list's reference in @held. */
 static Rec *
-orphan_pop (Worker *w)
+orphan_pop (Worker       *w,
+            CancelScope **held)
 {
   Rec *rec = NULL;
 
+  *held = NULL;
   pthread_mutex_lock (&orphans_lock);
   if (n_orphans > 0)
     {
       guint i = (guint) g_rand_int_range (w->rand, 0, (gint32) n_orphans);
 
       rec = orphans[i];
-      orphans[i] = orphans[--n_orphans];
+      *held = orphan_scopes[i];
+      n_orphans--;
+      orphans[i] = orphans[n_orphans];
+      orphan_scopes[i] = orphan_scopes[n_orphans];
     }
   pthread_mutex_unlock (&orphans_lock);
 
@@ -1072,7 +1085,7 @@ end_or_orphan (Worker      *w,
 {
   if (g_atomic_int_get (&rec->end_claim) != END_FREE)
     return;
-  if (!orphan_push (rec))
+  if (!orphan_push (rec, scope))
     try_end (w, scope, rec);
 }
 
@@ -3012,7 +3025,8 @@ op_drop (Worker *w)
 static void
 op_orphan (Worker *w)
 {
-  Rec *rec = orphan_pop (w);
+  g_autoptr(CancelScope) held = NULL;
+  Rec *rec = orphan_pop (w, &held);
   g_autoptr(CancelScope) scope = NULL;
 
   if (rec == NULL)
@@ -3410,6 +3424,8 @@ final_cleanup (Worker *workers)
     g_clear_object (&source_slots[i].object);
   for (guint i = 0; i < N_PLAIN_SLOTS; i++)
     g_clear_object (&plain_slots[i].object);
+  for (guint i = 0; i < n_orphans; i++)
+    g_clear_object (&orphan_scopes[i]);
   n_orphans = 0;
 }
 
