@@ -67,13 +67,14 @@ assert_progress (CancelScope *scope,
   g_assert_cmpstr (text, ==, message);
 }
 
-/* A deadline's timer lets go of the scope on its own thread. */
+/* A deadline's timer lets go of a scope on its own thread, and so does
+ * GIO's worker of a stream's async close, after the caller's callback. */
 static void
-finalize_scope (CancelScope *scope)
+finalize (gpointer object)
 {
-  WAIT_UNTIL (NULL, g_atomic_int_get ((gint *) &G_OBJECT (scope)->ref_count) == 1);
+  WAIT_UNTIL (NULL, g_atomic_int_get ((gint *) &G_OBJECT (object)->ref_count) == 1);
   drain (NULL);
-  g_assert_finalize_object (scope);
+  g_assert_finalize_object (object);
 }
 
 /* Ends @scope, lets its queued notifications run and checks that the
@@ -84,9 +85,8 @@ finish (CancelScope *scope,
 {
   if (cancel_scope_get_status (scope) == CANCEL_STATUS_RUNNING)
     cancel_scope_end (scope);
-  drain (NULL);
-  g_assert_finalize_object (stream);
-  finalize_scope (scope);
+  finalize (stream);
+  finalize (scope);
 }
 
 static void
@@ -317,8 +317,7 @@ test_after_cancel (void)
   assert_progress (scope, 0.25, "1.0 KiB of 4.0 KiB");
 
   cancel_scope_end (scope);
-  drain (NULL);
-  g_assert_finalize_object (input);
+  finalize (input);
   finish (scope, output);
 }
 
@@ -532,9 +531,8 @@ test_async_counts_once (void)
 
   g_object_unref (sink);
   cancel_scope_end (reading);
-  drain (NULL);
-  g_assert_finalize_object (input);
-  finalize_scope (reading);
+  finalize (input);
+  finalize (reading);
   finish (writing, output);
 }
 
@@ -596,8 +594,7 @@ test_async_cancel (void)
   g_assert_cmpint (cancel_input_stream_get_bytes_transferred (CANCEL_INPUT_STREAM (input)), ==, 5);
   g_assert_cmpint (cancel_output_stream_get_bytes_transferred (CANCEL_OUTPUT_STREAM (output)), ==, 5);
   cancel_scope_end (scope);
-  drain (NULL);
-  g_assert_finalize_object (input);
+  finalize (input);
   finish (scope, output);
 }
 
@@ -621,7 +618,7 @@ test_report_bytes (void)
   cancel_scope_file_progress (MIB / 4, MIB, scope);
   assert_progress (scope, 0.25, "256.0 KiB of 1.0 MiB");
 
-  finalize_scope (scope);
+  finalize (scope);
 }
 
 static void
@@ -671,7 +668,7 @@ test_file_copy (void)
   g_assert_no_errno (g_rmdir (dir));
 
   cancel_scope_end (scope);
-  finalize_scope (scope);
+  finalize (scope);
 }
 
 /* ------------------------------------------------------------------ */
