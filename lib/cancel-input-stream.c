@@ -188,6 +188,57 @@ cancel_input_stream_close (GInputStream  *stream,
 }
 
 static void
+close_ready (GObject      *base,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CancelInputStream *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  g_input_stream_close_finish (G_INPUT_STREAM (base), result, &error);
+  _cancel_stream_state_finish (&self->state);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Forwarded too: GIO's fallback would close the base in a worker thread,
+ * and make the last report there. */
+static void
+cancel_input_stream_close_async (GInputStream        *stream,
+                                 int                  io_priority,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  CancelInputStream *self = CANCEL_INPUT_STREAM (stream);
+  GTask *task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cancel_input_stream_close_async);
+  if (g_filter_input_stream_get_close_base_stream (G_FILTER_INPUT_STREAM (stream)))
+    {
+      g_input_stream_close_async (base_of (stream), io_priority, cancellable, close_ready, task);
+      return;
+    }
+
+  _cancel_stream_state_finish (&self->state);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static gboolean
+cancel_input_stream_close_finish (GInputStream  *stream,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, stream), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 cancel_input_stream_constructed (GObject *object)
 {
   CancelInputStream *self = CANCEL_INPUT_STREAM (object);
@@ -244,6 +295,8 @@ cancel_input_stream_class_init (CancelInputStreamClass *klass)
   stream_class->read_async = cancel_input_stream_read_async;
   stream_class->read_finish = cancel_input_stream_read_finish;
   stream_class->close_fn = cancel_input_stream_close;
+  stream_class->close_async = cancel_input_stream_close_async;
+  stream_class->close_finish = cancel_input_stream_close_finish;
 
   /**
    * CancelInputStream:scope: (getter get_scope)

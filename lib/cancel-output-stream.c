@@ -92,8 +92,8 @@ write_ready (GObject      *base,
 
 /* Forwarded to the base's own async write rather than GOutputStream's
  * thread fallback (which would write the base synchronously in a worker);
- * writev and splice fall back on this or on write_fn, so a byte is
- * counted once whichever path it takes. */
+ * splice falls back on this, so a byte is counted once whichever path it
+ * takes. */
 static void
 cancel_output_stream_write_async (GOutputStream       *stream,
                                   const void          *buffer,
@@ -125,6 +125,148 @@ cancel_output_stream_write_finish (GOutputStream  *stream,
   g_return_val_if_fail (g_task_is_valid (result, stream), -1);
 
   return g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+writev_ready (GObject      *base,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CancelOutputStream *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gsize written = 0;
+  gssize n;
+
+  g_output_stream_writev_finish (G_OUTPUT_STREAM (base), result, &written, &error);
+  n = _cancel_stream_task_settle (task, self->state.scope, written, error);
+  if (n < 0)
+    return;
+
+  _cancel_transfer_add (&self->state.transfer, self->state.scope, n);
+  g_task_return_int (task, n);
+}
+
+/* GIO's writev fallback for a stream that is not pollable runs write_fn in
+ * a worker thread; the base's own writev_async keeps to the caller's
+ * context. */
+static void
+cancel_output_stream_writev_async (GOutputStream        *stream,
+                                   const GOutputVector  *vectors,
+                                   gsize                 n_vectors,
+                                   int                   io_priority,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
+  CancelOutputStream *self = CANCEL_OUTPUT_STREAM (stream);
+  GTask *task;
+  CancelStreamOp *op;
+
+  task = _cancel_stream_task_new (stream, self->state.scope, cancellable, callback, user_data,
+                                  cancel_output_stream_writev_async);
+  if (task == NULL)
+    return;
+
+  op = g_task_get_task_data (task);
+  g_output_stream_writev_async (base_of (stream), vectors, n_vectors, io_priority,
+                                op->cancellable, writev_ready, task);
+}
+
+static gboolean
+cancel_output_stream_writev_finish (GOutputStream  *stream,
+                                    GAsyncResult   *result,
+                                    gsize          *bytes_written,
+                                    GError        **error)
+{
+  gssize n;
+
+  g_return_val_if_fail (g_task_is_valid (result, stream), FALSE);
+
+  n = g_task_propagate_int (G_TASK (result), error);
+  if (bytes_written != NULL)
+    *bytes_written = MAX (n, 0);
+
+  return n >= 0;
+}
+
+static void cancel_output_stream_flush_async (GOutputStream       *stream,
+                                              int                  io_priority,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+
+/* Flushing and closing: the caller's cancellable only, on the base's own
+ * async calls (GIO's fallbacks would use a worker thread). */
+static void
+flushed_or_closed (GObject      *base,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CancelOutputStream *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (g_task_get_source_tag (task) == cancel_output_stream_flush_async)
+    {
+      g_output_stream_flush_finish (G_OUTPUT_STREAM (base), result, &error);
+    }
+  else
+    {
+      g_output_stream_close_finish (G_OUTPUT_STREAM (base), result, &error);
+      _cancel_stream_state_finish (&self->state);
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+cancel_output_stream_flush_async (GOutputStream       *stream,
+                                  int                  io_priority,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cancel_output_stream_flush_async);
+  g_output_stream_flush_async (base_of (stream), io_priority, cancellable, flushed_or_closed, task);
+}
+
+static void
+cancel_output_stream_close_async (GOutputStream       *stream,
+                                  int                  io_priority,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  CancelOutputStream *self = CANCEL_OUTPUT_STREAM (stream);
+  GTask *task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cancel_output_stream_close_async);
+  if (g_filter_output_stream_get_close_base_stream (G_FILTER_OUTPUT_STREAM (stream)))
+    {
+      g_output_stream_close_async (base_of (stream), io_priority, cancellable, flushed_or_closed, task);
+      return;
+    }
+
+  /* GOutputStream flushed us (and so the base) before calling this. */
+  _cancel_stream_state_finish (&self->state);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static gboolean
+cancel_output_stream_flush_or_close_finish (GOutputStream  *stream,
+                                            GAsyncResult   *result,
+                                            GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, stream), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean
@@ -196,7 +338,13 @@ cancel_output_stream_class_init (CancelOutputStreamClass *klass)
   stream_class->write_fn = cancel_output_stream_write;
   stream_class->write_async = cancel_output_stream_write_async;
   stream_class->write_finish = cancel_output_stream_write_finish;
+  stream_class->writev_async = cancel_output_stream_writev_async;
+  stream_class->writev_finish = cancel_output_stream_writev_finish;
+  stream_class->flush_async = cancel_output_stream_flush_async;
+  stream_class->flush_finish = cancel_output_stream_flush_or_close_finish;
   stream_class->close_fn = cancel_output_stream_close;
+  stream_class->close_async = cancel_output_stream_close_async;
+  stream_class->close_finish = cancel_output_stream_flush_or_close_finish;
 
   /**
    * CancelOutputStream:scope: (getter get_scope)

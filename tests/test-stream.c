@@ -15,6 +15,7 @@
 #include <cancelable.h>
 
 #include "cancel-test-util.h"
+#include "cancel-transfer-private.h"
 
 #define MIB (1024 * 1024)
 
@@ -484,7 +485,6 @@ test_async_counts_once (void)
   goffset skipped;
   gssize spliced;
 
-  g_object_unref (base);
   cancel_scope_begin (reading);
   cancel_scope_begin (writing);
 
@@ -510,6 +510,12 @@ test_async_counts_once (void)
   g_clear_object (&result);
   g_assert_cmpint (cancel_output_stream_get_bytes_transferred (CANCEL_OUTPUT_STREAM (output)), ==, 4096);
 
+  g_output_stream_flush_async (output, G_PRIORITY_DEFAULT, NULL, store_result, &r);
+  result = wait_result (&r);
+  g_assert_true (g_output_stream_flush_finish (output, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
   skipped = cancel_input_stream_get_bytes_transferred (CANCEL_INPUT_STREAM (input));
   g_assert_cmpint (skipped, >, 64 * 1024);
   g_output_stream_splice_async (output, input,
@@ -527,13 +533,67 @@ test_async_counts_once (void)
                    4096 + spliced);
   g_assert_cmpint (g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (sink)), ==,
                    4096 + spliced);
+  /* The splice closed both wrappers, and they their base streams. */
+  g_assert_true (g_output_stream_is_closed (sink));
+  g_assert_true (g_input_stream_is_closed (base));
   assert_progress (reading, 1.0, "1.0 MiB of 1.0 MiB");
 
   g_object_unref (sink);
+  g_object_unref (base);
   cancel_scope_end (reading);
   finalize (input);
   finalize (reading);
   finish (writing, output);
+}
+
+/* An async close with close-base-stream off leaves the base open and
+ * makes the last report all the same. */
+static void
+test_async_close_keeps_base (void)
+{
+  CancelScope *scope = new_private_scope (NULL, "Keep");
+  GInputStream *base = memory_input (1000);
+  GOutputStream *sink = g_memory_output_stream_new_resizable ();
+  GInputStream *input = cancel_input_stream_new (base, scope, -1);
+  GOutputStream *output = cancel_output_stream_new (sink, scope, -1);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 buffer[1000];
+  Result r = { 0 };
+
+  cancel_scope_begin (scope);
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (input), FALSE);
+  g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (output), FALSE);
+  /* The first read and write are reported, the second ones are under the
+   * step: only closing reports them. */
+  g_assert_cmpint (g_input_stream_read (input, buffer, 10, NULL, &error), ==, 10);
+  g_assert_cmpint (g_input_stream_read (input, buffer, 10, NULL, &error), ==, 10);
+  g_assert_true (g_output_stream_write_all (output, buffer, 10, NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (output, buffer, 10, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  cancel_scope_report_progress (scope, 0.0, "Before");
+  g_input_stream_close_async (input, G_PRIORITY_DEFAULT, NULL, store_result, &r);
+  result = wait_result (&r);
+  g_assert_true (g_input_stream_close_finish (input, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_false (g_input_stream_is_closed (base));
+  assert_progress (scope, -1, "20 bytes");
+
+  cancel_scope_report_progress (scope, 0.0, "Before");
+  g_output_stream_close_async (output, G_PRIORITY_DEFAULT, NULL, store_result, &r);
+  result = wait_result (&r);
+  g_assert_true (g_output_stream_close_finish (output, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_false (g_output_stream_is_closed (sink));
+  assert_progress (scope, -1, "20 bytes");
+
+  g_object_unref (base);
+  g_object_unref (sink);
+  finalize (input);
+  finish (scope, output);
 }
 
 /* An async read blocked on an empty pipe ends when the scope is
@@ -671,6 +731,30 @@ test_file_copy (void)
   finalize (scope);
 }
 
+/* The shared counter (private): the total is reported once when reached,
+ * and a body longer than announced goes on at the usual step. */
+static void
+test_transfer_past_total (void)
+{
+  CancelScope *scope = new_private_scope (NULL, "Counter");
+  CancelTransfer transfer;
+
+  _cancel_transfer_init (&transfer, 4 * MIB);
+  _cancel_transfer_add (&transfer, scope, 1);
+  g_assert_cmpint (transfer.reported, ==, 1);
+  _cancel_transfer_add (&transfer, scope, 1);
+  g_assert_cmpint (transfer.reported, ==, 1);
+  _cancel_transfer_add (&transfer, scope, 4 * MIB - 2);
+  g_assert_cmpint (transfer.reported, ==, 4 * MIB);
+  assert_progress (scope, 1.0, "4.0 MiB of 4.0 MiB");
+  _cancel_transfer_add (&transfer, scope, 10);
+  g_assert_cmpint (transfer.reported, ==, 4 * MIB);
+  _cancel_transfer_add (&transfer, scope, 4 * MIB / 1000);
+  g_assert_cmpint (transfer.reported, ==, 4 * MIB + 10 + 4 * MIB / 1000);
+  g_assert_cmpint (_cancel_transfer_get_done (&transfer), ==, transfer.reported);
+  finalize (scope);
+}
+
 /* ------------------------------------------------------------------ */
 /* Bad input                                                           */
 
@@ -735,8 +819,10 @@ main (int   argc,
                         GINT_TO_POINTER (CANCEL_THE_CALLER), test_cancel_mid_splice);
   g_test_add_func ("/Cancel/Stream/async-counts-once", test_async_counts_once);
   g_test_add_func ("/Cancel/Stream/async-cancel", test_async_cancel);
+  g_test_add_func ("/Cancel/Stream/async-close-keeps-base", test_async_close_keeps_base);
   g_test_add_func ("/Cancel/Stream/report-bytes", test_report_bytes);
   g_test_add_func ("/Cancel/Stream/file-copy", test_file_copy);
+  g_test_add_func ("/Cancel/Stream/transfer-past-total", test_transfer_past_total);
   g_test_add_func ("/Cancel/Stream/bad-input", test_bad_input);
 
   return g_test_run ();
