@@ -65,10 +65,6 @@ gssize   _cancel_stream_task_settle (GTask               *task,
                                      gssize               n,
                                      GError              *error);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
-
 /* Both classes have the same three properties. */
 enum {
   CANCEL_STREAM_PROP_0,

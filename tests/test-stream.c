@@ -1,6 +1,6 @@
-/* test-stream.c: CancelInputStream, CancelOutputStream and the file copy
- * progress callback: progress and messages, cancellation mid-transfer and
- * the partial count, errors with the reason, async paths, bad input
+/* test-stream.c: CancelInputStream and CancelOutputStream: progress and
+ * messages, cancellation mid-transfer and the partial count, errors with
+ * the reason, async paths, bad input
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -10,85 +10,10 @@
 
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
-#include <glib/gstdio.h>
 
 #include <cancelable.h>
 
-#include "cancel-test-util.h"
-#include "cancel-transfer-private.h"
-
-#define MIB (1024 * 1024)
-
-/* In a subprocess: criticals go to stderr without aborting. */
-static void
-criticals_not_fatal (void)
-{
-  g_log_set_always_fatal (G_LOG_FATAL_MASK);
-}
-
-static guint8 *
-make_data (gsize size)
-{
-  guint8 *data = g_malloc (size);
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    data[i] = (guint8) (i * 31 + 7);
-  return data;
-}
-
-static GInputStream *
-memory_input (gsize size)
-{
-  return g_memory_input_stream_new_from_data (make_data (size), size, g_free);
-}
-
-/* The progress message, with GLib's no-break spaces in sizes ("1.5 MiB")
- * made plain. */
-static char *
-dup_message (CancelScope *scope)
-{
-  g_autofree char *text = cancel_scope_dup_progress_message (scope);
-  g_auto(GStrv) parts = NULL;
-
-  if (text == NULL)
-    return NULL;
-  parts = g_strsplit (text, "\u00a0", -1);
-  return g_strjoinv (" ", parts);
-}
-
-static void
-assert_progress (CancelScope *scope,
-                 double       fraction,
-                 const char  *message)
-{
-  g_autofree char *text = dup_message (scope);
-
-  g_assert_cmpfloat (cancel_scope_get_progress (scope), ==, fraction);
-  g_assert_cmpstr (text, ==, message);
-}
-
-/* A deadline's timer lets go of a scope on its own thread, and so does
- * GIO's worker of a stream's async close, after the caller's callback. */
-static void
-finalize (gpointer object)
-{
-  WAIT_UNTIL (NULL, g_atomic_int_get ((gint *) &G_OBJECT (object)->ref_count) == 1);
-  drain (NULL);
-  g_assert_finalize_object (object);
-}
-
-/* Ends @scope, lets its queued notifications run and checks that the
- * stream and the scope go away. */
-static void
-finish (CancelScope *scope,
-        gpointer     stream)
-{
-  if (cancel_scope_get_status (scope) == CANCEL_STATUS_RUNNING)
-    cancel_scope_end (scope);
-  finalize (stream);
-  finalize (scope);
-}
+#include "stream-test-util.h"
 
 static void
 test_input_known_total (void)
@@ -441,31 +366,6 @@ test_cancel_mid_splice (gconstpointer data)
 /* ------------------------------------------------------------------ */
 /* Async paths                                                         */
 
-typedef struct
-{
-  GAsyncResult *result;
-} Result;
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Result *r = data;
-
-  g_assert_null (r->result);
-  r->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (Result *r)
-{
-  WAIT_UNTIL (NULL, r->result != NULL);
-  return g_steal_pointer (&r->result);
-}
-
-/* Each byte counts once, whether it goes through the wrapper's own
- * async read, GIO's skip/splice fallbacks over it, or writev. */
 static void
 test_async_counts_once (void)
 {
@@ -659,103 +559,6 @@ test_async_cancel (void)
 }
 
 /* ------------------------------------------------------------------ */
-/* File copies                                                         */
-
-static void
-test_report_bytes (void)
-{
-  CancelScope *scope = new_private_scope (NULL, "Bytes");
-
-  cancel_scope_report_bytes (scope, 512, 1024);
-  assert_progress (scope, 0.5, "512 bytes of 1.0 KiB");
-  cancel_scope_report_bytes (scope, 3 * MIB, -1);
-  assert_progress (scope, -1, "3.0 MiB");
-  cancel_scope_report_bytes (scope, 0, 0);
-  assert_progress (scope, 1.0, "0 bytes of 0 bytes");
-  /* A file that grew while being copied does not go past the end. */
-  cancel_scope_report_bytes (scope, 2048, 1024);
-  assert_progress (scope, 1.0, "2.0 KiB of 1.0 KiB");
-  cancel_scope_file_progress (MIB / 4, MIB, scope);
-  assert_progress (scope, 0.25, "256.0 KiB of 1.0 MiB");
-
-  finalize (scope);
-}
-
-static void
-test_file_copy (void)
-{
-  const gsize size = 5 * MIB + 12345;
-  CancelScope *scope = new_private_scope (NULL, "Copy a file");
-  g_autofree guint8 *data = make_data (size);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("cancel-stream-XXXXXX", &error);
-  g_autofree char *source_path = NULL;
-  g_autofree char *copy_path = NULL;
-  g_autofree char *copied = NULL;
-  g_autofree char *message = NULL;
-  g_autoptr(GFile) source = NULL;
-  g_autoptr(GFile) copy = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  Result r = { 0 };
-  gsize length = 0;
-
-  g_assert_no_error (error);
-  source_path = g_build_filename (dir, "source.dat", NULL);
-  copy_path = g_build_filename (dir, "copy.dat", NULL);
-  g_assert_true (g_file_set_contents (source_path, (const char *) data, size, &error));
-  g_assert_no_error (error);
-  source = g_file_new_for_path (source_path);
-  copy = g_file_new_for_path (copy_path);
-
-  cancel_scope_begin (scope);
-  g_file_copy_async (source, copy, G_FILE_COPY_NONE, G_PRIORITY_DEFAULT,
-                     G_CANCELLABLE (scope), cancel_scope_file_progress, scope,
-                     store_result, &r);
-  result = wait_result (&r);
-  g_assert_true (g_file_copy_finish (source, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);  /* it holds the scope */
-
-  /* The last progress call may come after the result. */
-  WAIT_UNTIL (NULL, cancel_scope_get_progress (scope) == 1.0);
-  message = dup_message (scope);
-  g_assert_cmpstr (message, ==, "5.0 MiB of 5.0 MiB");
-
-  g_assert_true (g_file_get_contents (copy_path, &copied, &length, &error));
-  g_assert_cmpmem (copied, length, data, size);
-  g_assert_no_errno (g_unlink (source_path));
-  g_assert_no_errno (g_unlink (copy_path));
-  g_assert_no_errno (g_rmdir (dir));
-
-  cancel_scope_end (scope);
-  finalize (scope);
-}
-
-/* The shared counter (private): the total is reported once when reached,
- * and a body longer than announced goes on at the usual step. */
-static void
-test_transfer_past_total (void)
-{
-  CancelScope *scope = new_private_scope (NULL, "Counter");
-  CancelTransfer transfer;
-
-  _cancel_transfer_init (&transfer, 4 * MIB);
-  _cancel_transfer_add (&transfer, scope, 1);
-  g_assert_cmpint (transfer.reported, ==, 1);
-  _cancel_transfer_add (&transfer, scope, 1);
-  g_assert_cmpint (transfer.reported, ==, 1);
-  _cancel_transfer_add (&transfer, scope, 4 * MIB - 2);
-  g_assert_cmpint (transfer.reported, ==, 4 * MIB);
-  assert_progress (scope, 1.0, "4.0 MiB of 4.0 MiB");
-  _cancel_transfer_add (&transfer, scope, 10);
-  g_assert_cmpint (transfer.reported, ==, 4 * MIB);
-  _cancel_transfer_add (&transfer, scope, 4 * MIB / 1000);
-  g_assert_cmpint (transfer.reported, ==, 4 * MIB + 10 + 4 * MIB / 1000);
-  g_assert_cmpint (_cancel_transfer_get_done (&transfer), ==, transfer.reported);
-  finalize (scope);
-}
-
-/* ------------------------------------------------------------------ */
 /* Bad input                                                           */
 
 static void
@@ -820,9 +623,6 @@ main (int   argc,
   g_test_add_func ("/Cancel/Stream/async-counts-once", test_async_counts_once);
   g_test_add_func ("/Cancel/Stream/async-cancel", test_async_cancel);
   g_test_add_func ("/Cancel/Stream/async-close-keeps-base", test_async_close_keeps_base);
-  g_test_add_func ("/Cancel/Stream/report-bytes", test_report_bytes);
-  g_test_add_func ("/Cancel/Stream/file-copy", test_file_copy);
-  g_test_add_func ("/Cancel/Stream/transfer-past-total", test_transfer_past_total);
   g_test_add_func ("/Cancel/Stream/bad-input", test_bad_input);
 
   return g_test_run ();
