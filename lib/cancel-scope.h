@@ -128,6 +128,16 @@ double          cancel_scope_get_progress             (CancelScope   *self);
 CANCEL_AVAILABLE_IN_ALL
 char           *cancel_scope_dup_progress_message     (CancelScope   *self);
 
+/* Transfers; the code is in cancel-scope-transfer.c. */
+CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_report_bytes             (CancelScope   *self,
+                                                       goffset        current,
+                                                       goffset        total);
+CANCEL_AVAILABLE_IN_ALL
+void            cancel_scope_file_progress            (goffset        current_num_bytes,
+                                                       goffset        total_num_bytes,
+                                                       gpointer       user_data);
+
 /* Waiting and watching */
 
 /**

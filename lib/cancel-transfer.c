@@ -72,10 +72,12 @@ _cancel_transfer_add (CancelTransfer *transfer,
   gint64 done = __atomic_add_fetch (&transfer->done, n, __ATOMIC_RELAXED);
   gint64 step;
 
-  /* A thousandth of the total moves a progress bar by a pixel at most. */
+  /* A thousandth of the total moves a progress bar by a pixel at most.
+   * Reaching the total is reported once: a body longer than announced
+   * goes on at the usual step, not with a report per read. */
   step = transfer->total > 0 ? MAX (transfer->total / 1000, 1) : UNKNOWN_TOTAL_STEP;
   if (transfer->reported < 0 ||
       done - transfer->reported >= step ||
-      (transfer->total >= 0 && done >= transfer->total))
+      (transfer->total >= 0 && done >= transfer->total && transfer->reported < transfer->total))
     _cancel_transfer_report (transfer, scope);
 }

@@ -13,6 +13,7 @@
 # include "cancel-enums.h"
 # include "cancel-scope.h"
 # include "cancel-source.h"
+# include "cancel-stream.h"
 # include "cancel-registry.h"
 # include "cancel-registry-stats.h"
 #undef CANCEL_INSIDE

@@ -203,6 +203,77 @@ def test_progress_signal():
     scope.fail(cancelled_error())
 
 
+def plain(text):
+    """A progress message with GLib's no-break spaces made plain."""
+    return text.replace('\u00a0', ' ')
+
+
+def test_streams_report_progress():
+    """The stream wrappers count into the scope's progress, keep the count
+    after a cancellation and fail with the scope's reason."""
+    scope = Cancel.Scope.new_full(None, 'Python transfer', Cancel.ScopeFlags.UNREGISTERED)
+    scope.begin()
+    data = bytes(range(256)) * 4096  # 1 MiB
+    base = Gio.MemoryInputStream.new_from_bytes(GLib.Bytes.new(data))
+    stream = Cancel.InputStream.new(base, scope, -1)
+    assert stream.get_scope() == scope and stream.props.scope == scope
+    assert stream.read_bytes(256 * 1024, None).get_size() == 256 * 1024
+    assert stream.get_bytes_transferred() == stream.props.bytes_transferred == 256 * 1024
+    assert scope.get_progress() == -1
+    assert plain(scope.dup_progress_message()) == '256.0 KiB', scope.dup_progress_message()
+    stream.set_total_size(len(data))
+    assert stream.get_total_size() == stream.props.total_size == len(data)
+    assert scope.get_progress() == 0.25
+    assert plain(scope.dup_progress_message()) == '256.0 KiB of 1.0 MiB'
+
+    sink = Gio.MemoryOutputStream.new_resizable()
+    output = Cancel.OutputStream.new(sink, scope, 1024)
+    assert output.get_scope() == scope
+    output.set_total_size(2048)
+    assert output.get_total_size() == 2048
+    assert output.write_bytes(GLib.Bytes.new(data[:1024]), None) == 1024
+    assert output.get_bytes_transferred() == 1024
+    assert scope.get_progress() == 0.5
+
+    scope.cancel(Cancel.Reason.MANUAL, 'Python said stop')
+    for call in (lambda: stream.read_bytes(1024, None),
+                 lambda: output.write_bytes(GLib.Bytes.new(b'x'), Gio.Cancellable())):
+        try:
+            call()
+        except GLib.Error as error:
+            assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED), error
+            assert 'Python said stop' in error.message, error.message
+        else:
+            raise AssertionError('a transfer went on after the cancellation')
+    assert stream.get_bytes_transferred() == 256 * 1024
+    assert stream.close(None) and output.close(None)
+    scope.fail(cancelled_error())
+
+
+def test_file_copy_reports_bytes():
+    """A file copy's progress callback hands its counts to report_bytes,
+    as docs/integrations-streams.md shows."""
+    import os
+    import tempfile
+    scope = Cancel.Scope.new_full(None, 'Python copy', Cancel.ScopeFlags.UNREGISTERED)
+    scope.begin()
+    done = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, 'source.dat')
+        with open(path, 'wb') as f:
+            f.write(b'\x2a' * (3 * 1024 * 1024))
+        source = Gio.File.new_for_path(path)
+        copy = Gio.File.new_for_path(os.path.join(folder, 'copy.dat'))
+        source.copy_async(copy, Gio.FileCopyFlags.NONE, GLib.PRIORITY_DEFAULT, scope,
+                          lambda current, total, *data: scope.report_bytes(current, total), (),
+                          lambda f, result, *data: done.append(f.copy_finish(result)), None)
+        # The last progress call may come after the result.
+        run_until(lambda: done and scope.get_progress() == 1.0)
+    assert done == [True]
+    assert plain(scope.dup_progress_message()) == '3.0 MiB of 3.0 MiB'
+    scope.end()
+
+
 def test_wait_async():
     """wait_async() completes with the final status on the caller's context."""
     scope = Cancel.Scope.new_full(None, 'Awaited', Cancel.ScopeFlags.UNREGISTERED)
@@ -463,6 +534,8 @@ TESTS = [
     test_invalid_timeout_raises,
     test_nesting_and_enums,
     test_progress_signal,
+    test_streams_report_progress,
+    test_file_copy_reports_bytes,
     test_condition_keywords_on_main_context,
     test_every_function_called,
 ]

@@ -146,6 +146,46 @@ function testRegistry() {
     assert(stats.get_max_cancel_latency() >= stats.get_average_cancel_latency(), 'latency');
 }
 
+function testStreams() {
+    const plain = text => text.replaceAll('\u00a0', ' ');
+    const scope = unregistered('GJS transfer');
+    scope.begin();
+    const data = new Uint8Array(64 * 1024).fill(42);
+    const input = Cancel.InputStream.new(Gio.MemoryInputStream.new_from_bytes(data), scope, -1);
+    assert(input.get_scope() === scope, 'input scope');
+    assert(input.read_bytes(16 * 1024, null).get_size() === 16 * 1024, 'read');
+    assert(input.get_bytes_transferred() === 16 * 1024, 'counted');
+    assert(scope.get_progress() === -1, 'unknown total');
+    input.set_total_size(data.length);
+    assert(input.get_total_size() === data.length, 'total');
+    assert(scope.get_progress() === 0.25, `${scope.get_progress()}`);
+    assert(plain(scope.dup_progress_message()) === '16.0 KiB of 64.0 KiB', scope.dup_progress_message());
+
+    const output = Cancel.OutputStream.new(Gio.MemoryOutputStream.new_resizable(), scope, -1);
+    assert(output.get_scope() === scope, 'output scope');
+    output.set_total_size(2048);
+    assert(output.get_total_size() === 2048, 'output total');
+    assert(output.write_bytes(data.subarray(0, 1024), null) === 1024, 'write');
+    assert(output.get_bytes_transferred() === 1024, 'written');
+
+    // A file copy's progress callback, in JavaScript, hands over its counts.
+    scope.report_bytes(3 * 1024 * 1024, 4 * 1024 * 1024);
+    assert(scope.get_progress() === 0.75, 'report_bytes');
+    assert(plain(scope.dup_progress_message()) === '3.0 MiB of 4.0 MiB', 'bytes message');
+
+    scope.cancel(Cancel.Reason.MANUAL, 'GJS said stop');
+    try {
+        input.read_bytes(1024, null);
+        throw new Error('read after cancellation');
+    } catch (error) {
+        assert(error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED), `${error}`);
+        assert(error.message.includes('GJS said stop'), error.message);
+    }
+    assert(input.get_bytes_transferred() === 16 * 1024, 'partial result');
+    assert(input.close(null) && output.close(null), 'close');
+    scope.end();
+}
+
 function testEveryFunctionCalled() {
     const repo = GIRepository.Repository.get_default();
     const names = new Set();
@@ -174,7 +214,7 @@ function testEveryFunctionCalled() {
 }
 
 const TESTS = [testLifecycle, testFailAndDeadlines, testTreeAndWatch, testCleanup, testRegistry,
-    testEveryFunctionCalled];
+    testStreams, testEveryFunctionCalled];
 
 print(`1..${TESTS.length}`);
 let failures = 0;

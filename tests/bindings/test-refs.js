@@ -830,6 +830,40 @@ function testCreateAction() {
     fin.wait();
 }
 
+function testStreams() {
+    // new: (transfer full); get_scope and the scope property: (transfer
+    // none); a wrapper holds its scope until it is finalized.
+    const fin = new Finalized();
+    const registry = Cancel.Registry.new();
+    let scope = fin.watch(newScope(registry, 'Transfer'), 'scope');
+    const base = Gio.MemoryInputStream.new_from_bytes(new Uint8Array(64));
+    const sink = Gio.MemoryOutputStream.new_resizable();
+    let objects = [scope, registry, base, sink];
+
+    hammer('InputStream.new', objects, () => Cancel.InputStream.new(base, scope, 64),
+        stream => stream.get_base_stream() === base);
+    hammer('OutputStream.new', objects, () => Cancel.OutputStream.new(sink, scope, -1),
+        stream => stream.get_base_stream() === sink);
+    let input = Cancel.InputStream.new(base, scope, 64);
+    let output = Cancel.OutputStream.new(sink, scope, -1);
+    objects = [...objects, input, output];
+    hammer('InputStream.get_scope', objects, () => input.get_scope(), is(scope));
+    hammer('InputStream:scope', objects, () => input.scope, is(scope));
+    hammer('OutputStream.get_scope', objects, () => output.get_scope(), is(scope));
+    hammer('OutputStream:scope', objects, () => output.scope, is(scope));
+
+    // The wrappers hold the scope.
+    scope = objects = null;
+    registry.clear_history();
+    settle();
+    fin.wait(['scope']);
+    input = null;
+    settle();
+    fin.wait(['scope']);
+    output = null;
+    fin.wait();
+}
+
 function testTask() {
     // GJS cannot run a JS function on another thread, so
     // run_in_thread_async is Python's; here wait_async and
@@ -1128,6 +1162,7 @@ const TESTS = [
     ['contexts', testContexts],
     ['current', testCurrent],
     ['create-action', testCreateAction],
+    ['streams', testStreams],
     ['task', testTask],
     ['sources', testSources],
     ['condition-on-main-context', testConditionOnMainContext],

@@ -934,6 +934,41 @@ def test_create_action():
     fin.wait()
 
 
+def test_streams():
+    """The stream wrappers: new is (transfer full), get_scope and the scope
+    property (transfer none); a wrapper holds its scope and its base stream
+    until it is finalized."""
+    fin = Finalized()
+    registry = Cancel.Registry.new()
+    scope = fin.watch(new_scope(registry, 'Transfer'), 'scope')
+    base = fin.watch(Gio.MemoryInputStream.new_from_bytes(GLib.Bytes.new(b'x' * 64)), 'base')
+    sink = fin.watch(Gio.MemoryOutputStream.new_resizable(), 'sink')
+    objects = [scope, registry, base, sink]
+
+    hammer('InputStream.new', objects, lambda: Cancel.InputStream.new(base, scope, 64),
+           lambda stream: stream.get_base_stream() is base)
+    hammer('OutputStream.new', objects, lambda: Cancel.OutputStream.new(sink, scope, -1),
+           lambda stream: stream.get_base_stream() is sink)
+    input_stream = fin.watch(Cancel.InputStream.new(base, scope, 64), 'input')
+    output_stream = fin.watch(Cancel.OutputStream.new(sink, scope, -1), 'output')
+    objects += [input_stream, output_stream]
+    def is_scope(found):
+        return found is scope
+
+    hammer('InputStream.get_scope', objects, input_stream.get_scope, is_scope)
+    hammer('InputStream:scope', objects, lambda: input_stream.props.scope, is_scope)
+    hammer('OutputStream.get_scope', objects, output_stream.get_scope, is_scope)
+    hammer('OutputStream:scope', objects, lambda: output_stream.props.scope, is_scope)
+
+    # The wrappers hold the scope and the base streams.
+    scope = base = sink = objects = None
+    registry.clear_history()
+    settle()
+    assert fin.pending == {'scope', 'base', 'sink', 'input', 'output'}, fin.pending
+    input_stream = output_stream = None
+    fin.wait()
+
+
 def test_task():
     """run_in_thread_async holds the scope and its function until the work
     is done, then lets go of everything; wait_async and connect_cancelled
@@ -1263,6 +1298,7 @@ TESTS = [
     test_contexts,
     test_current,
     test_create_action,
+    test_streams,
     test_task,
     test_sources,
     test_condition_closure_released,
