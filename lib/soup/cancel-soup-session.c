@@ -51,6 +51,17 @@ send_fail (GTask  *task,
   SendData *data = g_task_get_task_data (task);
   GError *reported = NULL;
 
+  /* The session's own clock fired first: the request still has one
+   * outcome, the scope's, so that nobody sees a timeout that the scope
+   * does not know of. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf ("%s (%s)", error->message, "the SoupSession's timeout");
+      cancel_scope_cancel (data->scope, CANCEL_REASON_TIMEOUT, message);
+    }
+
   if (!cancel_scope_set_error_if_cancelled (data->scope, &reported))
     reported = g_steal_pointer (&error);
   g_clear_error (&error);
@@ -160,7 +171,7 @@ on_sent (GObject      *source,
 
 /**
  * cancel_soup_session_send_and_read_async:
- * @session: a session whose [property@Soup.Session:timeout] is 0
+ * @session: a session, best with [property@Soup.Session:timeout] set to 0
  * @msg: the request
  * @scope: a pending or running scope for this request alone
  * @io_priority: the I/O priority of the request
@@ -182,12 +193,16 @@ on_sent (GObject      *source,
  *
  * **One timeout.** @scope's deadline ([method@Cancel.Scope.set_timeout],
  * or an ancestor's) is the request's timeout: when it passes, the request
- * is cancelled and fails with %G_IO_ERROR_TIMED_OUT. The session's own
- * [property@Soup.Session:timeout] must be 0 (libsoup's default), or a
- * second clock could fail the request first with an error that says
- * nothing of the scope; passing a session with a non-zero timeout is a
- * programmer error. [property@Soup.Session:idle-timeout] only closes idle
- * kept-alive connections and may stay as it is.
+ * is cancelled and fails with %G_IO_ERROR_TIMED_OUT. Set the session's
+ * [property@Soup.Session:timeout] to 0 so that it is the only one:
+ * libsoup's default is 60 seconds without data on the socket. If that
+ * clock fires first, the request still has one outcome: @scope is
+ * cancelled with %CANCEL_REASON_TIMEOUT and a message naming the
+ * session's timeout, ends %CANCEL_STATUS_TIMED_OUT, and the error is
+ * %G_IO_ERROR_TIMED_OUT, as for the scope's own deadline; no timeout
+ * reaches the caller that the scope does not record.
+ * [property@Soup.Session:idle-timeout] only closes idle kept-alive
+ * connections and may stay as it is.
  *
  * Errors name the request (“GET http://…: ”) before the cause. When @scope
  * was cancelled, the error is @scope's own
@@ -215,7 +230,6 @@ cancel_soup_session_send_and_read_async (SoupSession         *session,
   g_return_if_fail (SOUP_IS_SESSION (session));
   g_return_if_fail (SOUP_IS_MESSAGE (msg));
   g_return_if_fail (CANCEL_IS_SCOPE (scope));
-  g_return_if_fail (soup_session_get_timeout (session) == 0);
 
   g_return_if_fail (!cancel_status_is_final (cancel_scope_get_status (scope)));
 
