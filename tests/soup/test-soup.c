@@ -224,15 +224,19 @@ test_deadline (Fixture       *f,
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 0, NULL);
   g_autoptr(CancelScope) scope = new_private_scope (NULL, "Slow download");
   g_autofree char *url = url_for (f, "/slow");
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GError) error = NULL;
   Result r = { 0 };
 
   /* The scope's deadline is the one timeout. */
   g_assert_cmpuint (soup_session_get_timeout (session), ==, 0);
+  cancel_soup_session_send_and_read_async (session, msg, scope, G_PRIORITY_DEFAULT, on_done, &r);
+  /* Armed once the body flows (a loaded machine may take longer than
+   * 200 ms to connect), so that it cancels a body half read. */
+  WAIT_UNTIL (NULL, f->slow_chunks >= 1);
   g_assert_true (cancel_scope_set_timeout (scope, 0.2, &error));
   g_assert_no_error (error);
-
-  fetch (session, url, scope, &r);
+  WAIT_UNTIL (NULL, r.done);
 
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_assert_nonnull (strstr (r.error->message, url));
