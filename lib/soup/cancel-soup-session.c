@@ -66,6 +66,10 @@ send_fail (GTask  *task,
     reported = g_steal_pointer (&error);
   g_clear_error (&error);
 
+  /* Release the connection now, not when the caller drops the result
+   * (a binding may keep it until its garbage collector runs): libsoup
+   * closes a connection whose body stream goes unread and unreferenced. */
+  g_clear_object (&data->stream);
   g_prefix_error (&reported, "%s: ", data->what);
   if (scope_is_live (data->scope))
     cancel_scope_fail (data->scope, reported);
@@ -127,6 +131,7 @@ on_read (GObject      *source,
       return;
     }
 
+  g_clear_object (&data->stream);
   if (data->transfer.total < 0 ||
       _cancel_transfer_get_done (&data->transfer) != data->transfer.reported)
     _cancel_transfer_report (&data->transfer, data->scope);
