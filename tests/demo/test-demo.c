@@ -802,7 +802,8 @@ test_cancel_all (void)
   sizes->batch_rounds = 1 << 30;
   sizes->journal_parts = 100000;
   sizes->primes_limit = G_GUINT64_CONSTANT (1) << 50;
-  sizes->download_bytes = G_GUINT64_CONSTANT (1) << 40;
+  /* Progress moves every thousandth: 8 MiB, a second at this rate. */
+  sizes->download_bytes = G_GUINT64_CONSTANT (8) << 30;
   sizes->download_rate = 8 * 1024 * 1024;
   cancel_demo_workspace_set_batch_size (workspace, 100);
 
