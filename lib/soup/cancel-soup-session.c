@@ -12,9 +12,15 @@
  * that progress moves on a slow one. */
 #define READ_CHUNK (64 * 1024)
 
+/* libsoup sees only a cancellable of this call's own, cancelled on the
+ * session's thread: a scope is cancelled on any thread (its deadline fires
+ * on a timer thread), and ::cancelled handlers run in the cancelling
+ * thread, where libsoup's objects must not be touched. */
 typedef struct
 {
   CancelScope    *scope;
+  GCancellable   *cancellable;
+  gulong          cancelled_id;
   SoupMessage    *msg;
   GInputStream   *stream;
   GByteArray     *body;
@@ -26,7 +32,10 @@ typedef struct
 static void
 send_data_free (SendData *data)
 {
+  if (data->cancelled_id != 0)
+    cancel_scope_disconnect_cancelled (data->scope, data->cancelled_id);
   g_clear_object (&data->scope);
+  g_clear_object (&data->cancellable);
   g_clear_object (&data->msg);
   g_clear_object (&data->stream);
   g_clear_pointer (&data->body, g_byte_array_unref);
@@ -148,7 +157,14 @@ read_next (GTask *task)
   SendData *data = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (data->stream, READ_CHUNK, data->io_priority,
-                                   G_CANCELLABLE (data->scope), on_read, task);
+                                   data->cancellable, on_read, task);
+}
+
+static void
+on_scope_cancelled (CancelScope *scope,
+                    gpointer     cancellable)
+{
+  g_cancellable_cancel (cancellable);
 }
 
 static void
@@ -218,6 +234,8 @@ on_sent (GObject      *source,
  *
  * Call from the thread whose thread-default main context @session was
  * made in (libsoup 3's rule); @callback runs there, and @scope ends there.
+ * @scope may be cancelled from any thread: libsoup learns of it on the
+ * calling thread, in a later iteration of its context.
  *
  * Since: 0.2
  */
@@ -244,6 +262,7 @@ cancel_soup_session_send_and_read_async (SoupSession         *session,
   data->msg = g_object_ref (msg);
   data->what = g_strdup_printf ("%s %s", soup_message_get_method (msg), uri);
   data->io_priority = io_priority;
+  data->cancellable = g_cancellable_new ();
 
   task = g_task_new (session, NULL, callback, user_data);
   g_task_set_source_tag (task, cancel_soup_session_send_and_read_async);
@@ -252,7 +271,15 @@ cancel_soup_session_send_and_read_async (SoupSession         *session,
   if (cancel_scope_get_status (scope) == CANCEL_STATUS_PENDING)
     cancel_scope_begin (scope);
 
-  soup_session_send_async (session, msg, io_priority, G_CANCELLABLE (scope), on_sent, task);
+  if (g_cancellable_is_cancelled (G_CANCELLABLE (scope)))
+    g_cancellable_cancel (data->cancellable);
+  else
+    data->cancelled_id = cancel_scope_connect_cancelled (scope, g_task_get_context (task),
+                                                         on_scope_cancelled,
+                                                         g_object_ref (data->cancellable),
+                                                         g_object_unref);
+
+  soup_session_send_async (session, msg, io_priority, data->cancellable, on_sent, task);
 }
 
 /**

@@ -355,6 +355,27 @@ test_progress_unknown (Fixture       *f,
   result_clear (&r);
 }
 
+/* A scope cancelled before the call: the request fails at once, its
+ * scope begun and ended by the call all the same. */
+static void
+test_cancelled_before (Fixture       *f,
+                       gconstpointer  unused)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 0, NULL);
+  g_autoptr(CancelScope) scope = new_private_scope (NULL, "Too late");
+  g_autofree char *url = url_for (f, "/slow");
+  Result r = { 0 };
+
+  cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, "Never mind");
+  fetch (session, url, scope, &r);
+
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (r.error->message, "Never mind"));
+  g_assert_nonnull (strstr (r.error->message, url));
+  g_assert_cmpint (cancel_scope_get_status (scope), ==, CANCEL_STATUS_CANCELLED);
+  result_clear (&r);
+}
+
 static void
 test_unreachable (void)
 {
@@ -524,6 +545,7 @@ main (int   argc,
   ADD ("client/progress-known", test_progress_known);
   ADD ("client/progress-unknown", test_progress_unknown);
   ADD ("client/session-timeout", test_session_timeout);
+  ADD ("client/cancelled-before", test_cancelled_before);
   ADD ("server/disconnect", test_server_disconnect);
 #undef ADD
   g_test_add_func ("/CancelSoup/client/unreachable", test_unreachable);
