@@ -21,6 +21,7 @@ void _cancel_demo_run_command   (GTask *task);
 void _cancel_demo_run_batch     (GTask *task);
 void _cancel_demo_run_journal   (GTask *task);
 void _cancel_demo_run_primes    (GTask *task);
+void _cancel_demo_run_download  (GTask *task);
 
 CancelScope *_cancel_demo_operation_get_scope (GTask *task);
 

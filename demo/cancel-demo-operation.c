@@ -17,7 +17,8 @@ G_DEFINE_ENUM_TYPE (CancelDemoKind, cancel_demo_kind,
   G_DEFINE_ENUM_VALUE (CANCEL_DEMO_KIND_COMMAND, "command"),
   G_DEFINE_ENUM_VALUE (CANCEL_DEMO_KIND_BATCH, "batch"),
   G_DEFINE_ENUM_VALUE (CANCEL_DEMO_KIND_SHIELDED, "shielded"),
-  G_DEFINE_ENUM_VALUE (CANCEL_DEMO_KIND_CONDITION, "condition"))
+  G_DEFINE_ENUM_VALUE (CANCEL_DEMO_KIND_CONDITION, "condition"),
+  G_DEFINE_ENUM_VALUE (CANCEL_DEMO_KIND_DOWNLOAD, "download"))
 
 typedef struct
 {
@@ -63,6 +64,12 @@ static const KindInfo kinds[CANCEL_DEMO_N_KINDS] = {
     N_("Counts prime numbers until the stop condition below is switched on."),
     "system-run-symbolic",
     _cancel_demo_run_primes,
+  },
+  [CANCEL_DEMO_KIND_DOWNLOAD] = {
+    N_("Download"),
+    N_("Downloads a large body from an HTTP server in this process. The server’s side of the request is an operation of its own, cancelled when the download is."),
+    "folder-download-symbolic",
+    _cancel_demo_run_download,
   },
 };
 
@@ -182,6 +189,11 @@ cancel_demo_kind_dup_scope_name (CancelDemoKind       kind,
 
     case CANCEL_DEMO_KIND_SHIELDED:
       return g_strdup (_("Write a journal"));
+
+    case CANCEL_DEMO_KIND_DOWNLOAD:
+      size = _cancel_demo_format_size (sizes->download_bytes);
+      /* Translators: %s is a size, e.g. "64.0 MiB" */
+      return g_strdup_printf (_("Download %s over HTTP"), size);
 
     case CANCEL_DEMO_KIND_CONDITION:
       size = g_strdup_printf ("%" G_GUINT64_FORMAT, sizes->primes_limit);

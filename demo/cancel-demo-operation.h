@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @CANCEL_DEMO_KIND_SHIELDED: write a journal; roll it back in a shielded
  *   child scope when cancelled
  * @CANCEL_DEMO_KIND_CONDITION: count primes until a condition source fires
+ * @CANCEL_DEMO_KIND_DOWNLOAD: download a large body from an in-process
+ *   SoupServer, whose side of the request has a scope of its own
  *
  * The demo's launchers.
  */
@@ -34,9 +36,10 @@ typedef enum
   CANCEL_DEMO_KIND_BATCH,
   CANCEL_DEMO_KIND_SHIELDED,
   CANCEL_DEMO_KIND_CONDITION,
+  CANCEL_DEMO_KIND_DOWNLOAD,
 } CancelDemoKind;
 
-#define CANCEL_DEMO_N_KINDS 6
+#define CANCEL_DEMO_N_KINDS 7
 
 #define CANCEL_DEMO_TYPE_KIND (cancel_demo_kind_get_type ())
 

@@ -43,13 +43,17 @@ static void
 show_toast (CancelDemoWindow *self,
             const char       *text)
 {
+  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   /* Disposed already: the application quit. */
   if (self->toast_overlay == NULL)
     return;
 
-  toast = adw_toast_new (text);
+  /* An AdwToast's title is markup (libadwaita 1.2), and error messages
+   * carry URIs with "&" in them. */
+  escaped = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

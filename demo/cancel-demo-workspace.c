@@ -60,6 +60,8 @@ static const CancelDemoSizes default_sizes = {
   .journal_parts = 48,
   .journal_part_size = 4 * 1024 * 1024,
   .primes_limit = G_GUINT64_CONSTANT (20000000000),
+  .download_bytes = 64 * 1024 * 1024,
+  .download_rate = 8 * 1024 * 1024,
 };
 
 static const CancelDemoSizes small_sizes = {
@@ -74,6 +76,8 @@ static const CancelDemoSizes small_sizes = {
   .journal_parts = 4,
   .journal_part_size = 64 * 1024,
   .primes_limit = 1000000,
+  .download_bytes = 512 * 1024,
+  .download_rate = 64 * 1024 * 1024,
 };
 
 typedef struct

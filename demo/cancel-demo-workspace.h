@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @journal_parts: files the journal launcher writes
  * @journal_part_size: size of each, in bytes
  * @primes_limit: the condition launcher counts the primes below this
+ * @download_bytes: size of the body the download launcher fetches
+ * @download_rate: bytes per second the demo's HTTP server sends
  *
  * How much real work each launcher does. The defaults make operations that
  * last long enough to watch and cancel; "small" sizes keep tests fast.
@@ -39,6 +41,8 @@ typedef struct
   guint   journal_parts;
   guint   journal_part_size;
   guint64 primes_limit;
+  guint64 download_bytes;
+  guint64 download_rate;
 } CancelDemoSizes;
 
 #define CANCEL_DEMO_MAX_BATCH_SIZE 10000

@@ -788,6 +788,7 @@ test_concurrent_tree (void)
           case CANCEL_REASON_MANUAL:
           case CANCEL_REASON_TIMEOUT:
           case CANCEL_REASON_SIGNAL:
+          case CANCEL_REASON_DISCONNECTED:
           case CANCEL_REASON_CONDITION:
           default:
             g_assert_not_reached ();

@@ -74,3 +74,51 @@ demo_test_find_label (GtkWidget  *root,
 
   return FALSE;
 }
+
+/* Selects @scope in whichever list of the monitor shows it, as a click
+ * would. */
+gboolean
+demo_test_select_in_monitor (GtkWidget   *root,
+                   CancelScope *scope)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_COLUMN_VIEW (root) && gtk_column_view_get_model (GTK_COLUMN_VIEW (root)) != NULL)
+    {
+      GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (root));
+      guint i, n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+      for (i = 0; i < n; i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+          g_autoptr(GObject) row_item = NULL;
+
+          if (GTK_IS_TREE_LIST_ROW (item))
+            row_item = gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (item));
+          else
+            row_item = g_object_ref (item);
+
+          if (row_item == G_OBJECT (scope))
+            return gtk_selection_model_select_item (model, i, TRUE);
+        }
+    }
+
+  for (child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (demo_test_select_in_monitor (child, scope))
+      return TRUE;
+
+  return FALSE;
+}
+
+void
+demo_test_show_monitor_page (GtkWidget  *root,
+                             const char *name)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_STACK (root) && gtk_stack_get_child_by_name (GTK_STACK (root), name) != NULL)
+    gtk_stack_set_visible_child_name (GTK_STACK (root), name);
+
+  for (child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    demo_test_show_monitor_page (child, name);
+}

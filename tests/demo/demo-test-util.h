@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <cancelable.h>
 
 G_BEGIN_DECLS
 
@@ -39,5 +40,14 @@ void     demo_test_save_screenshot   (GtkWidget   *window,
 /* Whether a label under @root has a text that starts with @prefix. */
 gboolean demo_test_find_label        (GtkWidget   *root,
                                       const char  *prefix);
+
+/* Selects @scope in whichever list of the monitor under @root shows it,
+ * as a click would. */
+gboolean demo_test_select_in_monitor (GtkWidget   *root,
+                                      CancelScope *scope);
+
+/* Shows the monitor's page @name ("live", "history") under @root. */
+void     demo_test_show_monitor_page (GtkWidget   *root,
+                                      const char  *name);
 
 G_END_DECLS

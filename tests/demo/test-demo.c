@@ -215,41 +215,6 @@ find_button_with_action (GtkWidget  *root,
   return NULL;
 }
 
-/* Selects @scope in whichever list of the monitor shows it, as a click
- * would. */
-static gboolean
-select_in_monitor (GtkWidget   *root,
-                   CancelScope *scope)
-{
-  GtkWidget *child;
-
-  if (GTK_IS_COLUMN_VIEW (root) && gtk_column_view_get_model (GTK_COLUMN_VIEW (root)) != NULL)
-    {
-      GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (root));
-      guint i, n = g_list_model_get_n_items (G_LIST_MODEL (model));
-
-      for (i = 0; i < n; i++)
-        {
-          g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), i);
-          g_autoptr(GObject) row_item = NULL;
-
-          if (GTK_IS_TREE_LIST_ROW (item))
-            row_item = gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (item));
-          else
-            row_item = g_object_ref (item);
-
-          if (row_item == G_OBJECT (scope))
-            return gtk_selection_model_select_item (model, i, TRUE);
-        }
-    }
-
-  for (child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (select_in_monitor (child, scope))
-      return TRUE;
-
-  return FALSE;
-}
-
 static void
 save_screenshot (const char *name)
 {
@@ -537,7 +502,7 @@ test_cancel_selected (void)
   scope = launch (CANCEL_DEMO_KIND_COMMAND);
   wait_started (scope);
 
-  WAIT_UNTIL (select_in_monitor (GTK_WIDGET (monitor), scope));
+  WAIT_UNTIL (demo_test_select_in_monitor (GTK_WIDGET (monitor), scope));
   g_assert_true (cancel_gtk_monitor_get_selected (monitor) == scope);
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "cancel-selected", NULL);
@@ -788,6 +753,8 @@ test_screenshot (void)
   sizes->journal_parts = 200;
   sizes->journal_part_size = 4 * 1024 * 1024;
   sizes->primes_limit = G_GUINT64_CONSTANT (20000000000);
+  sizes->download_bytes = 64 * 1024 * 1024;
+  sizes->download_rate = 8 * 1024 * 1024;
   cancel_demo_workspace_set_batch_size (workspace, 2500);
 
   /* One with a deadline, for the monitor's "time left". */
@@ -795,7 +762,7 @@ test_screenshot (void)
   launch_all (scopes, TRUE);
 
   /* The batch's details in the monitor's side pane. */
-  WAIT_UNTIL (select_in_monitor (GTK_WIDGET (cancel_demo_window_get_monitor (window)),
+  WAIT_UNTIL (demo_test_select_in_monitor (GTK_WIDGET (cancel_demo_window_get_monitor (window)),
                                  scopes[CANCEL_DEMO_KIND_BATCH]));
   demo_test_spin (3000);
   save_screenshot ("demo-window.png");
@@ -835,6 +802,9 @@ test_cancel_all (void)
   sizes->batch_rounds = 1 << 30;
   sizes->journal_parts = 100000;
   sizes->primes_limit = G_GUINT64_CONSTANT (1) << 50;
+  /* Progress moves every thousandth: 8 MiB, a second at this rate. */
+  sizes->download_bytes = G_GUINT64_CONSTANT (8) << 30;
+  sizes->download_rate = 8 * 1024 * 1024;
   cancel_demo_workspace_set_batch_size (workspace, 100);
 
   launch_all (scopes, FALSE);

@@ -36,7 +36,7 @@
  *               now+100µs now+5ms
  *   FRACTION    0xff then 8 raw bytes, or fractions[byte % 16]: 0 1 0.5 -1
  *               -0.5 1.5 NaN +inf -inf -0 1e-300 1+ε DBL_MAX 0.25 0.75 -1e-300
- *   REASON      byte % 8 (0 is NONE and 7 out of range: both refused)
+ *   REASON      byte % 9 (0 is NONE and 8 out of range: both refused)
  *   STATUS      byte % 8 (7 out of range)
  *   BOOL        byte & 1
  *   ERROR       byte % 4: NULL, G_IO_ERROR_FAILED, G_IO_ERROR_CANCELLED,
@@ -749,7 +749,7 @@ check_scope (CancelScope *scope,
 
   if ((guint) status >= CANCEL_N_STATUSES)
     fuzz_fail ("%s: scope %p has status %d", where, scope, status);
-  if ((guint) reason > CANCEL_REASON_ERROR || (guint) origin > CANCEL_REASON_ERROR)
+  if ((guint) reason > CANCEL_REASON_DISCONNECTED || (guint) origin > CANCEL_REASON_DISCONNECTED)
     fuzz_fail ("%s: scope %p has reason %d, origin %d", where, scope, reason, origin);
 
   progress = cancel_scope_get_progress (scope);
@@ -1257,7 +1257,7 @@ sub_decode (State  *st,
     {
     case SUB_CANCEL:
     case SUB_CANCEL_ALL:
-      op->reason = u8 (c) % 8;
+      op->reason = u8 (c) % 9;
       break;
     case SUB_SET_DEADLINE:
       op->deadline = arg_deadline (c);
@@ -1983,7 +1983,7 @@ run_op_held (State        *st,
         const char *message;
 
         touched = scope_at (st, u8 (c));
-        reason = u8 (c) % 8;
+        reason = u8 (c) % 9;
         message = arg_name (c);
         ARGS_DONE ();
         TRACE ("cancel %p reason=%d message=%s\n", touched, reason, message ? message : "(null)");
@@ -2561,7 +2561,7 @@ run_op_held (State        *st,
 
           (void) fired;
           (void) message;
-          if ((guint) reason > CANCEL_REASON_ERROR)
+          if ((guint) reason > CANCEL_REASON_DISCONNECTED)
             fuzz_fail ("src_query: reason %d", reason);
         }
       }
@@ -2682,7 +2682,7 @@ run_op_held (State        *st,
     case OP_REG_CANCEL:
       {
         guint8 b = u8 (c);
-        CancelReason reason = u8 (c) % 8;
+        CancelReason reason = u8 (c) % 9;
         const char *message = arg_name (c);
         guint64 id;
 
@@ -2695,7 +2695,7 @@ run_op_held (State        *st,
 
     case OP_REG_CANCEL_ALL:
       {
-        CancelReason reason = u8 (c) % 8;
+        CancelReason reason = u8 (c) % 9;
         const char *message = arg_name (c);
 
         ARGS_DONE ();
@@ -2707,7 +2707,7 @@ run_op_held (State        *st,
     case OP_REG_CANCEL_STATUS:
       {
         CancelStatus status = u8 (c) % 8;
-        CancelReason reason = u8 (c) % 8;
+        CancelReason reason = u8 (c) % 9;
         const char *message = arg_name (c);
 
         ARGS_DONE ();
