@@ -46,7 +46,7 @@ G_DEFINE_FLAGS_TYPE (CancelRunFlags, cancel_run_flags,
 /**
  * cancel_error_quark:
  *
- * The error domain of [enum@Cancel.Error]; use the `CANCEL_ERROR` macro.
+ * The error domain of [error@Cancel.Error]; use the `CANCEL_ERROR` macro.
  *
  * Callable from any thread.
  *
