@@ -1,7 +1,6 @@
 /* tasks-and-buttons.c: async GIO calls and work in a thread under a scope,
  * cancelled by an action, from tasks-and-buttons.md and the README. */
 #include <cancelable.h>
-#include <glib/gstdio.h>
 
 static void on_loaded (GObject *file, GAsyncResult *result, gpointer data);
 
@@ -75,7 +74,7 @@ on_hashed (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!cancel_scope_run_in_thread_finish (scope, result, &error))
-    g_print ("%s\n", error->message);   /* “Hash file” was cancelled: ... */
+    g_print ("%s\n", error->message);   /* Operation “Hash file” was cancelled (Manual): ... */
   *(gboolean *) data = TRUE;
 }
 

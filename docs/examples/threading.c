@@ -32,6 +32,16 @@ on_finished (CancelScope  *scope,
   *(CancelStatus *) data = status;
 }
 
+/* wait_async () completes on the calling thread's context with the final
+ * status, whichever thread ended the scope. */
+static void
+on_ended (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  *(CancelStatus *) data = cancel_scope_wait_finish (CANCEL_SCOPE (source), result, NULL);
+}
+
 static gpointer
 worker (gpointer data)
 {
@@ -49,14 +59,16 @@ main (void)
   g_autoptr(CancelScope) scope = cancel_scope_new ("Index mail");
   GThread *signal_thread = NULL, *callback_thread = NULL;
   CancelStatus finished = CANCEL_STATUS_PENDING;
+  CancelStatus ended = CANCEL_STATUS_PENDING;
 
   main_thread = g_thread_self ();
   /* The owner context: the thread-default context when the scope was made. */
   g_assert_true (cancel_scope_get_context (scope) == g_main_context_default ());
 
   g_signal_connect (scope, "cancelled", G_CALLBACK (on_cancelled_signal), &signal_thread);
-  cancel_scope_connect_cancelled (scope, NULL, on_cancelled_here, &callback_thread, NULL);
   g_signal_connect (scope, "finished", G_CALLBACK (on_finished), &finished);
+  cancel_scope_connect_cancelled (scope, NULL, on_cancelled_here, &callback_thread, NULL);
+  cancel_scope_wait_async (scope, NULL, on_ended, &ended);
 
   cancel_scope_begin (scope);
   cancel_scope_set_timeout (scope, 0.01, NULL);
@@ -68,9 +80,10 @@ main (void)
 
   /* Ended on a worker thread: finished still arrives on this thread. */
   g_thread_join (g_thread_new ("worker", worker, scope));
-  while (finished == CANCEL_STATUS_PENDING)
+  while (finished == CANCEL_STATUS_PENDING || ended == CANCEL_STATUS_PENDING)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (finished, ==, CANCEL_STATUS_TIMED_OUT);
+  g_assert_cmpint (ended, ==, CANCEL_STATUS_TIMED_OUT);
 
   return 0;
 }
