@@ -15,7 +15,7 @@ static GPrivate current_key = G_PRIVATE_INIT ((GDestroyNotify) g_ptr_array_unref
  *
  * The scope on top of the calling thread's stack of current scopes: the
  * default parent of scopes made with [ctor@Cancel.Scope.new]. Work run by
- * [func@Cancel.task_run_in_thread] sees its scope here.
+ * [method@Cancel.Scope.run_in_thread_async] sees its scope here.
  *
  * Callable from any thread.
  *
@@ -97,7 +97,7 @@ cancel_scope_pop_current (CancelScope *self)
  *
  * Call from the thread that runs the block.
  *
- * Returns: a guard to clean up with [func@Cancel.scope_exit]
+ * Returns: a guard to clean up with `cancel_scope_exit()`
  *
  * Since: 0.1
  */

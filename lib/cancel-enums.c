@@ -45,6 +45,17 @@ G_DEFINE_FLAGS_TYPE (CancelRunFlags, cancel_run_flags,
   G_DEFINE_ENUM_VALUE (CANCEL_RUN_FLAGS_NONE, "none"),
   G_DEFINE_ENUM_VALUE (CANCEL_RUN_FLAGS_RETURN_ON_CANCEL, "return-on-cancel"))
 
+/**
+ * cancel_error_quark:
+ *
+ * The error domain of [error@Cancel.Error]; use the `CANCEL_ERROR` macro.
+ *
+ * Callable from any thread.
+ *
+ * Returns: the quark of the domain
+ *
+ * Since: 0.1
+ */
 /* Not G_DEFINE_QUARK: its lazy initialisation is a plain read and write
  * that two threads making their first error at once race on. */
 GQuark

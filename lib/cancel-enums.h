@@ -149,7 +149,7 @@ typedef enum /*< flags >*/
 /**
  * CANCEL_ERROR:
  *
- * The error domain of [enum@Cancel.Error].
+ * The error domain of [error@Cancel.Error].
  *
  * Since: 0.1
  */

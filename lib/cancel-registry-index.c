@@ -583,7 +583,7 @@ cancel_registry_find_last_finished (CancelRegistry *self,
 /**
  * cancel_registry_find_finished_by_status:
  * @self: a registry
- * @status: a final status (see [func@Cancel.status_is_final])
+ * @status: a final status (see [func@Cancel.Status.is_final])
  *
  * Finds the scopes in the history that ended with @status. Unlike
  * [method@Cancel.Registry.find_by_status], live scopes are never

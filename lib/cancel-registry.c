@@ -187,7 +187,7 @@ registry_new_for_context (GMainContext *context)
  * cancel_registry_new:
  *
  * Creates a registry whose context is the thread-default main context of
- * the calling thread (see [method@GLib.MainContext.ref_thread_default]).
+ * the calling thread (see [func@GLib.MainContext.ref_thread_default]).
  *
  * Scopes use it once it is given to [method@Cancel.Scope.set_registry]
  * before they begin; tests and embedders use this to keep their

@@ -152,7 +152,7 @@ static const CancelSourceKind signals_kind = {
  * @error: return location for a [error@Cancel.Error]
  *
  * Makes a source that fires when the process receives one of @signals,
- * through GLib's UNIX signal sources ([func@GLibUnix.signal_source_new]).
+ * through GLib's UNIX signal sources ([func@GLib.unix_signal_source_new]).
  * Only the signals GLib can watch are accepted: `SIGHUP`, `SIGINT`,
  * `SIGTERM`, `SIGUSR1`, `SIGUSR2` and `SIGWINCH`; any other number (a
  * value that may come from a command line or a configuration) is a

@@ -7,7 +7,7 @@
 
 imports.gi.versions.Cancel = '1';
 imports.gi.versions.GIRepository = '2.0';
-const {Cancel, GIRepository, Gio, GLib} = imports.gi;
+const {Cancel, GIRepository, Gio, GLib, GObject} = imports.gi;
 const System = imports.system;
 
 // run_in_thread_async runs its function in GLib's thread pool: GJS refuses
@@ -186,6 +186,113 @@ function testStreams() {
     scope.end();
 }
 
+// Gio.Cancellable.connect() (g_cancellable_connect) shadows
+// GObject.Object.connect() on scopes, as in Python.
+function connect(object, signal, handler) {
+    return GObject.Object.prototype.connect.call(object, signal, handler);
+}
+
+function testSignalsOnOwnerContext() {
+    const scope = unregistered('Signals');
+    const seen = [];
+    connect(scope, 'started', () => seen.push('started'));
+    connect(scope, 'progress', (_s, fraction, message) => seen.push(`${fraction} ${message}`));
+    connect(scope, 'notify::reason', s => seen.push(`reason ${s.get_reason()}`));
+    connect(scope, 'finished', (_s, status) => seen.push(`finished ${status}`));
+    scope.begin();
+    scope.report_progress(0.25, 'Quarter');
+    // Nothing is emitted from inside the calls: only on the owner context.
+    assert(seen.length === 0, `${seen}`);
+    runUntil(() => seen.includes('0.25 Quarter'));
+    assert(scope.cancel(Cancel.Reason.CONDITION, 'Disk full'), 'cancel');
+    scope.end();
+    runUntil(() => seen.some(event => event.startsWith('finished')));
+    assert(seen.join(',') === ['started', '0.25 Quarter', `reason ${Cancel.Reason.CONDITION}`,
+        `finished ${Cancel.Status.CANCELLED}`].join(','), `${seen}`);
+}
+
+function testWaitAsync() {
+    const scope = unregistered('Waited');
+    const results = [];
+    scope.begin();
+    scope.wait_async(null, (s, result) => results.push(s.wait_finish(result)));
+    scope.end();
+    runUntil(() => results.length === 1);
+    assert(results[0] === Cancel.Status.COMPLETED, `${results}`);
+
+    // Cancelling the wait leaves the scope running.
+    const running = unregistered('Running');
+    const cancellable = new Gio.Cancellable();
+    const errors = [];
+    running.begin();
+    running.wait_async(cancellable, (s, result) => {
+        try {
+            s.wait_finish(result);
+        } catch (error) {
+            errors.push(error);
+        }
+    });
+    cancellable.cancel();
+    runUntil(() => errors.length === 1);
+    assert(errors[0].matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED), `${errors[0]}`);
+    assert(running.get_status() === Cancel.Status.RUNNING, 'still running');
+    running.end();
+}
+
+function testImplicitParentRule() {
+    const outer = unregistered('Outer');
+    outer.push_current();
+    try {
+        assert(Cancel.Scope.get_current() === outer, 'current');
+        const child = Cancel.Scope.new('Child');
+        const root = Cancel.Scope.new_full(null, 'Root', Cancel.ScopeFlags.UNREGISTERED);
+        assert(child.dup_parent() === outer, 'new () takes the current scope');
+        assert(root.dup_parent() === null, 'new_full (null) is a root');
+        child.set_registry(null);
+    } finally {
+        outer.pop_current();
+    }
+    assert(Cancel.Scope.get_current() === null, 'popped');
+}
+
+function testConditionOnMainContext() {
+    const scope = unregistered('Condition');
+    scope.begin();
+    let checks = 0;
+    const source = Cancel.Source.new_condition('disk full', 0.001, GLib.MainContext.default(),
+        () => ++checks === 3);
+    assert(scope.add_source(source), 'attached');
+    runUntil(() => scope.is_cancelled());
+    assert(checks === 3, `${checks}`);
+    assert(scope.get_reason() === Cancel.Reason.CONDITION, 'condition');
+    assert(scope.get_message() === 'Condition “disk full” met after 3 checks', scope.get_message());
+    assert(source.has_fired() && source.dup_message() === scope.get_message(), 'source');
+    scope.end();
+}
+
+function testBadValuesThrow() {
+    const scope = unregistered('Bad values');
+    const expectError = (code, call) => {
+        try {
+            call();
+        } catch (error) {
+            assert(error.matches(Cancel.Error, code), `${error}`);
+            return;
+        }
+        throw new Error(`no error ${code}`);
+    };
+    expectError(Cancel.Error.INVALID_TIMEOUT, () => scope.set_timeout(0));
+    expectError(Cancel.Error.INVALID_TIMEOUT, () => scope.set_timeout(Infinity));
+    expectError(Cancel.Error.INVALID_TIMEOUT, () => Cancel.Source.new_timeout(-1));
+    expectError(Cancel.Error.INVALID_SIGNAL, () => Cancel.Source.new_unix_signals([9]));
+    expectError(Cancel.Error.INVALID_INTERVAL,
+        () => Cancel.Source.new_condition('never', 0, null, () => false));
+    assert(Cancel.reason_to_string(Cancel.Reason.TIMEOUT) === 'timeout', 'reason nick');
+    assert(Cancel.status_to_string(Cancel.Status.TIMED_OUT) === 'timed-out', 'status nick');
+    assert(Cancel.status_is_final(Cancel.Status.FAILED) &&
+        !Cancel.status_is_final(Cancel.Status.SHIELDED), 'final');
+}
+
 function testEveryFunctionCalled() {
     const repo = GIRepository.Repository.get_default();
     const names = new Set();
@@ -214,7 +321,8 @@ function testEveryFunctionCalled() {
 }
 
 const TESTS = [testLifecycle, testFailAndDeadlines, testTreeAndWatch, testCleanup, testRegistry,
-    testStreams, testEveryFunctionCalled];
+    testStreams, testSignalsOnOwnerContext, testWaitAsync, testImplicitParentRule,
+    testConditionOnMainContext, testBadValuesThrow, testEveryFunctionCalled];
 
 print(`1..${TESTS.length}`);
 let failures = 0;
