@@ -27,6 +27,7 @@ typedef struct
   int         height;
   int         legend_width; /* room for the legend, from the left */
   GArray     *rows;         /* of CancelGtkTimelineRow, top to bottom */
+  guint       n_rows;       /* rows in all, some maybe not collected */
   guint       first_row;    /* the row at the top (vertical scrolling) */
   guint       selected;     /* a row index, or G_MAXUINT */
   guint       hovered;

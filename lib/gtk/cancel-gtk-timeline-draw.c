@@ -496,6 +496,26 @@ snapshot_row (GtkWidget                   *widget,
   snapshot_label (widget, snapshot, view, r->scope, &bar, &color, foreground);
 }
 
+/* Where the rows shown are among all, as an overlay scrollbar shows it:
+ * there are more rows than fit. */
+static void
+snapshot_scroll_indicator (GtkSnapshot                 *snapshot,
+                           const CancelGtkTimelineView *view,
+                           guint                        n_visible,
+                           const GdkRGBA               *foreground)
+{
+  GdkRGBA thumb = with_alpha (foreground, 0.35f);
+  float track = (float) n_visible * ROW - 4;
+  float length, offset;
+
+  if (view->n_rows <= n_visible || n_visible == 0)
+    return;
+
+  length = MAX (track * n_visible / view->n_rows, 16.0f);
+  offset = (track - length) * view->first_row / (view->n_rows - n_visible);
+  append_rounded (snapshot, &GRAPHENE_RECT_INIT (view->width - 6, HEADER + 2 + offset, 4, length), 2, &thumb);
+}
+
 void
 _cancel_gtk_timeline_draw (GtkWidget                   *widget,
                            GtkSnapshot                 *snapshot,
@@ -526,5 +546,6 @@ _cancel_gtk_timeline_draw (GtkWidget                   *widget,
     }
   gtk_snapshot_pop (snapshot);
 
+  snapshot_scroll_indicator (snapshot, view, n_visible, &foreground);
   snapshot_legend (widget, snapshot, view, looks, &foreground);
 }

@@ -26,12 +26,15 @@ typedef struct
  * @max_rows rows, and only the newest few hundred operations of each
  * list are looked at: the cost does not grow with their number.
  *
+ * @n_rows is set to how many rows there are in all, beyond @max_rows.
+ *
  * Returns: a GArray of CancelGtkTimelineRow that frees its scopes. */
 GArray   *_cancel_gtk_timeline_rows_collect (CancelRegistry *registry,
                                              GListModel     *history,
                                              gint64          from,
                                              gint64          to,
-                                             guint           max_rows);
+                                             guint           max_rows,
+                                             guint          *n_rows);
 
 /* The start of @scope, or @now when it has not started. */
 gint64    _cancel_gtk_timeline_scope_start  (CancelScope    *scope,

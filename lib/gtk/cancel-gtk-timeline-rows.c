@@ -234,7 +234,8 @@ _cancel_gtk_timeline_rows_collect (CancelRegistry *registry,
                                    GListModel     *history,
                                    gint64          from,
                                    gint64          to,
-                                   guint           max_rows)
+                                   guint           max_rows,
+                                   guint          *n_rows)
 {
   Layout layout = { registry, NULL, NULL, max_rows };
   g_autoptr(GPtrArray) roots = NULL;
@@ -243,6 +244,7 @@ _cancel_gtk_timeline_rows_collect (CancelRegistry *registry,
 
   layout.rows = g_array_new (FALSE, FALSE, sizeof (CancelGtkTimelineRow));
   g_array_set_clear_func (layout.rows, clear_row);
+  *n_rows = 0;
 
   if (registry == NULL || max_rows == 0)
     return layout.rows;
@@ -259,6 +261,7 @@ _cancel_gtk_timeline_rows_collect (CancelRegistry *registry,
 
   g_ptr_array_sort (roots, compare_roots);
   flatten (&layout, roots, 0, G_MAXUINT);
+  *n_rows = g_hash_table_size (layout.nodes);
 
   g_hash_table_unref (layout.nodes);
 

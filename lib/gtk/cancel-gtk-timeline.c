@@ -2,8 +2,9 @@
  *
  * One row per operation, children under their parent (see
  * cancel-gtk-timeline-rows.c), drawn by cancel-gtk-timeline-draw.c. This
- * file holds the view (what time range is shown, which row is selected)
- * and what moves it: the pointer, the keys, time.
+ * file holds the widget: the view each frame shows (what time range,
+ * which rows), the registry it watches, and time, which moves the view;
+ * the pointer and the keys move it in cancel-gtk-timeline-input.c.
  *
  * While operations run and the view follows now, a tick callback moves
  * the picture, at most one frame per pixel of time and no more than
@@ -21,59 +22,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "cancel-gtk-format-private.h"
-#include "cancel-gtk-timeline-draw-private.h"
-#include "cancel-gtk-timeline-private.h"
-#include "cancel-gtk-timeline-rows-private.h"
+#include "cancel-gtk-timeline-state-private.h"
 
 #define DEFAULT_SPAN   (60 * G_USEC_PER_SEC)
 #define AUTO_MIN_SPAN  (3 * G_USEC_PER_SEC)  /* fitting never zooms in further */
-#define MIN_SPAN       (G_USEC_PER_SEC)
-#define MAX_SPAN       ((gint64) 24 * 3600 * G_USEC_PER_SEC)
-#define ZOOM_STEP      1.25
 #define MAX_FPS        25
 #define LAST_ENDED     64  /* history items looked at for the latest end */
-#define DRAG_THRESHOLD 4   /* px before a press becomes a drag */
-
-struct _CancelGtkTimeline
-{
-  GtkWidget       parent_instance;
-
-  CancelRegistry *registry;
-  GListModel     *history;
-  gulong          live_handler;
-  gulong          history_handler;
-
-  GtkWidget      *jump_button;
-
-  /* What is shown. Following, the right edge is now (the last end while
-   * nothing runs); else it is `right`. Until the user zooms, the span
-   * fits the rows, up to max_span. */
-  gboolean        follow;
-  gboolean        zoomed;
-  gint64          right;
-  gint64          span;
-  gint64          max_span;
-  guint           first_row;
-
-  CancelScope    *selected;
-  CancelScope    *hovered;
-  CancelScope    *cursor;
-  double          pointer_x;
-
-  /* Dragging: the view when the button went down. */
-  gboolean        dragging;
-  gint64          drag_right;
-  guint           drag_first_row;
-
-  guint           tick_id;
-  gint64          last_tick_draw;
-
-  /* The last frame: for hit tests, tooltips and tests. */
-  CancelGtkTimelineView view;
-  char           *empty_text;
-  GPtrArray      *lanes;
-  guint           n_draws;
-};
 
 enum {
   SCOPE_ACTIVATED,
@@ -98,10 +52,10 @@ has_live_operations (CancelGtkTimeline *self)
  * it is drawn and needs no redrawing as time passes. The history is in
  * the order operations were untracked, which threads ending at once may
  * swap: the latest end is among the last few. */
-static gint64
-get_follow_right (CancelGtkTimeline *self,
-                  gint64             now,
-                  gboolean          *at_now)
+gint64
+_cancel_gtk_timeline_get_follow_right (CancelGtkTimeline *self,
+                                       gint64             now,
+                                       gboolean          *at_now)
 {
   gint64 latest = 0;
   guint n, i;
@@ -122,9 +76,9 @@ get_follow_right (CancelGtkTimeline *self,
   return latest > 0 ? latest : now;
 }
 
-static void
-set_follow (CancelGtkTimeline *self,
-            gboolean           follow)
+void
+_cancel_gtk_timeline_set_follow (CancelGtkTimeline *self,
+                                 gboolean           follow)
 {
   if (self->follow == follow)
     return;
@@ -138,9 +92,9 @@ set_follow (CancelGtkTimeline *self,
 
 /* The view */
 
-static guint
-row_of (CancelGtkTimeline *self,
-        CancelScope       *scope)
+guint
+_cancel_gtk_timeline_row_of (CancelGtkTimeline *self,
+                             CancelScope       *scope)
 {
   GArray *rows = self->view.rows;
 
@@ -213,7 +167,7 @@ update_view (CancelGtkTimeline *self)
   view->width = MAX (width, 1);
   view->height = height;
   if (self->follow)
-    view->right = get_follow_right (self, now, &view->at_now);
+    view->right = _cancel_gtk_timeline_get_follow_right (self, now, &view->at_now);
   else
     {
       view->right = self->right;
@@ -223,7 +177,8 @@ update_view (CancelGtkTimeline *self)
   collect_span = self->zoomed ? self->span : self->max_span;
   rows = _cancel_gtk_timeline_rows_collect (self->registry, self->history,
                                             view->right - collect_span, view->right,
-                                            self->first_row + 2 * n_visible + 1);
+                                            self->first_row + 2 * n_visible + 1,
+                                            &view->n_rows);
 
   if (!self->zoomed)
     self->span = fit_span (self, rows, view->right);
@@ -236,9 +191,9 @@ update_view (CancelGtkTimeline *self)
 
   g_clear_pointer (&view->rows, g_array_unref);
   view->rows = rows;
-  view->selected = row_of (self, self->selected);
-  view->hovered = row_of (self, self->hovered);
-  view->cursor = gtk_widget_has_visible_focus (GTK_WIDGET (self)) ? row_of (self, self->cursor) : G_MAXUINT;
+  view->selected = _cancel_gtk_timeline_row_of (self, self->selected);
+  view->hovered = _cancel_gtk_timeline_row_of (self, self->hovered);
+  view->cursor = gtk_widget_has_visible_focus (GTK_WIDGET (self)) ? _cancel_gtk_timeline_row_of (self, self->cursor) : G_MAXUINT;
 
   g_free (self->empty_text);
   self->empty_text = format_empty_text (view);
@@ -262,6 +217,14 @@ cancel_gtk_timeline_snapshot (GtkWidget   *widget,
     _cancel_gtk_timeline_draw (widget, snapshot, &self->view);
 
   gtk_widget_snapshot_child (widget, self->jump_button, snapshot);
+}
+
+void
+_cancel_gtk_timeline_activate (CancelGtkTimeline *self,
+                               CancelScope       *scope)
+{
+  _cancel_gtk_timeline_set_selected (self, scope);
+  g_signal_emit (self, signals[SCOPE_ACTIVATED], 0, scope);
 }
 
 /* Time: a tick only while the picture moves with it */
@@ -318,343 +281,6 @@ on_items_changed (GListModel        *model,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Moving the view */
-
-static gint64
-time_at (CancelGtkTimeline *self,
-         double             x)
-{
-  return self->view.right - (gint64) ((self->view.width - x) * self->view.span / self->view.width);
-}
-
-/* Shows the times ending at @right; reaching now follows it again. */
-static void
-set_right (CancelGtkTimeline *self,
-           gint64             right)
-{
-  gboolean at_now;
-  gint64 follow_right = get_follow_right (self, g_get_monotonic_time (), &at_now);
-
-  /* The span stops fitting the rows, which change as the view moves. */
-  self->zoomed = TRUE;
-
-  if (right >= follow_right)
-    {
-      set_follow (self, TRUE);
-      return;
-    }
-
-  self->right = right;
-  set_follow (self, FALSE);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-pan_by (CancelGtkTimeline *self,
-        double             pixels)
-{
-  set_right (self, self->view.right + (gint64) (pixels * self->view.span / self->view.width));
-}
-
-/* Zooms by @factor (over 1 shows more time) around @x; following, the
- * right edge stays now. */
-static void
-zoom_at (CancelGtkTimeline *self,
-         double             factor,
-         double             x)
-{
-  gint64 anchor = time_at (self, x);
-  gint64 span = CLAMP ((gint64) (self->view.span * factor), MIN_SPAN, MAX_SPAN);
-
-  self->zoomed = TRUE;
-  self->span = span;
-  if (!self->follow)
-    set_right (self, anchor + (gint64) ((self->view.width - x) * span / self->view.width));
-
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-scroll_rows (CancelGtkTimeline *self,
-             int                delta)
-{
-  guint n_rows = self->view.rows != NULL ? self->view.rows->len : 0;
-  guint n_visible = _cancel_gtk_timeline_view_n_visible (self->view.height);
-  /* The rows were collected a screen past the bottom: enough to go on. */
-  int last = n_rows > n_visible ? (int) (n_rows - n_visible) : 0;
-  int first = CLAMP ((int) self->first_row + delta, 0, MAX (last, (int) self->first_row));
-
-  if ((guint) first == self->first_row)
-    return FALSE;
-
-  self->first_row = first;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return TRUE;
-}
-
-static void
-activate_scope (CancelGtkTimeline *self,
-                CancelScope       *scope)
-{
-  _cancel_gtk_timeline_set_selected (self, scope);
-  g_signal_emit (self, signals[SCOPE_ACTIVATED], 0, scope);
-}
-
-static CancelScope *
-scope_at (CancelGtkTimeline *self,
-          double             y)
-{
-  guint row = _cancel_gtk_timeline_view_row_at (&self->view, y);
-
-  return row == G_MAXUINT ? NULL : g_array_index (self->view.rows, CancelGtkTimelineRow, row).scope;
-}
-
-/* Input */
-
-static gboolean
-on_scroll (GtkEventControllerScroll *controller,
-           double                    dx,
-           double                    dy,
-           CancelGtkTimeline        *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-  gboolean wheel = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL;
-
-  if (state & GDK_CONTROL_MASK)
-    {
-      if (dy == 0)
-        return FALSE;
-      zoom_at (self, dy > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, self->pointer_x);
-      return TRUE;
-    }
-
-  if (state & GDK_SHIFT_MASK && dx == 0)
-    {
-      dx = dy;
-      dy = 0;
-    }
-
-  if (dx != 0)
-    {
-      /* A notch of the wheel moves a tenth of the width. */
-      pan_by (self, wheel ? dx * self->view.width / 10 : dx);
-      return TRUE;
-    }
-
-  return scroll_rows (self, wheel ? (int) dy : (int) (dy / CANCEL_GTK_TIMELINE_ROW_HEIGHT));
-}
-
-static void
-on_motion (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           CancelGtkTimeline        *self)
-{
-  CancelScope *scope = scope_at (self, y);
-
-  self->pointer_x = x;
-  if (scope == self->hovered)
-    return;
-
-  g_set_object (&self->hovered, scope);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_leave (GtkEventControllerMotion *controller,
-          CancelGtkTimeline        *self)
-{
-  if (self->hovered == NULL)
-    return;
-
-  g_clear_object (&self->hovered);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_released (GtkGestureClick   *gesture,
-             int                n_press,
-             double             x,
-             double             y,
-             CancelGtkTimeline *self)
-{
-  CancelScope *scope = scope_at (self, y);
-
-  /* A press that became a drag cancelled the click: no release. */
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (scope != NULL)
-    activate_scope (self, scope);
-}
-
-static void
-on_drag_begin (GtkGestureDrag    *gesture,
-               double             x,
-               double             y,
-               CancelGtkTimeline *self)
-{
-  self->dragging = FALSE;
-  self->drag_right = self->view.right;
-  self->drag_first_row = self->first_row;
-}
-
-static void
-on_drag_update (GtkGestureDrag    *gesture,
-                double             offset_x,
-                double             offset_y,
-                CancelGtkTimeline *self)
-{
-  int rows;
-
-  if (!self->dragging && ABS (offset_x) < DRAG_THRESHOLD && ABS (offset_y) < DRAG_THRESHOLD)
-    return;
-
-  self->dragging = TRUE;
-  if (ABS (offset_x) >= 1)
-    set_right (self, self->drag_right - (gint64) (offset_x * self->view.span / self->view.width));
-
-  rows = (int) (-offset_y / CANCEL_GTK_TIMELINE_ROW_HEIGHT);
-  self->first_row = self->drag_first_row;
-  scroll_rows (self, rows);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_drag_end (GtkGestureDrag    *gesture,
-             double             offset_x,
-             double             offset_y,
-             CancelGtkTimeline *self)
-{
-  self->dragging = FALSE;
-}
-
-/* Keys: widget actions with key bindings, so that they also show in
- * GTK's shortcuts and can be driven by tests. */
-
-static void
-update_cursor_description (CancelGtkTimeline *self)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *text = NULL;
-
-  if (self->cursor == NULL)
-    {
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      return;
-    }
-
-  name = _cancel_gtk_format_scope_name (self->cursor);
-  /* Translators: the operation the timeline's keyboard cursor is on, its status */
-  text = g_strdup_printf (_("%s, %s"), name, _cancel_gtk_format_status (self->cursor));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
-                                  -1);
-}
-
-static void
-move_cursor (CancelGtkTimeline *self,
-             int                delta)
-{
-  GArray *rows = self->view.rows;
-  guint n_visible = _cancel_gtk_timeline_view_n_visible (self->view.height);
-  guint row = row_of (self, self->cursor);
-  int target;
-
-  if (rows == NULL || rows->len == 0)
-    return;
-
-  if (row == G_MAXUINT)
-    target = self->first_row;
-  else
-    target = CLAMP ((int) row + delta, 0, (int) rows->len - 1);
-
-  g_set_object (&self->cursor, g_array_index (rows, CancelGtkTimelineRow, target).scope);
-
-  /* Keep it on screen. */
-  if ((guint) target < self->first_row)
-    self->first_row = target;
-  else if (n_visible > 0 && (guint) target >= self->first_row + n_visible)
-    self->first_row = target - n_visible + 1;
-
-  update_cursor_description (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-zoom_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
-  int direction = g_variant_get_int32 (parameter);
-
-  if (direction == 0)
-    {
-      /* Back to fitting the rows, following now. */
-      self->zoomed = FALSE;
-      set_follow (self, TRUE);
-      gtk_widget_queue_draw (widget);
-      return;
-    }
-
-  /* Keys zoom around the middle, or the right edge while following. */
-  zoom_at (self, direction > 0 ? 1 / ZOOM_STEP : ZOOM_STEP,
-           self->follow ? self->view.width : self->view.width / 2.0);
-}
-
-static void
-pan_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
-
-  /* A tenth of the width per press. */
-  pan_by (self, g_variant_get_int32 (parameter) * self->view.width / 10.0);
-}
-
-static void
-move_cursor_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  move_cursor (CANCEL_GTK_TIMELINE (widget), g_variant_get_int32 (parameter));
-}
-
-static void
-activate_cursor_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
-  g_autoptr(CancelScope) scope = NULL;
-
-  if (self->cursor == NULL)
-    return;
-
-  /* Handlers may move the cursor. */
-  scope = g_object_ref (self->cursor);
-  activate_scope (self, scope);
-}
-
-static void
-jump_to_now_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  set_follow (CANCEL_GTK_TIMELINE (widget), TRUE);
-}
-
-static void
-on_focus_changed (GtkEventControllerFocus *controller,
-                  CancelGtkTimeline       *self)
-{
-  /* The cursor shows while focused, from the selection on. */
-  if (self->cursor == NULL && self->selected != NULL)
-    g_set_object (&self->cursor, self->selected);
-  update_cursor_description (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
 /* Tooltips */
 
 char *
@@ -666,7 +292,7 @@ _cancel_gtk_timeline_get_tooltip_markup (CancelGtkTimeline *self,
 
   g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), NULL);
 
-  scope = scope_at (self, y);
+  scope = _cancel_gtk_timeline_scope_at (self, y);
   if (scope == NULL)
     return NULL;
 
@@ -687,7 +313,7 @@ cancel_gtk_timeline_query_tooltip (GtkWidget  *widget,
 
   if (keyboard_mode)
     {
-      row = row_of (self, self->cursor);
+      row = _cancel_gtk_timeline_row_of (self, self->cursor);
       if (row == G_MAXUINT || !_cancel_gtk_timeline_view_bar (&self->view, row, &bar))
         return FALSE;
       y = (int) (bar.origin.y + bar.size.height / 2);
@@ -872,7 +498,7 @@ _cancel_gtk_timeline_get_bar (CancelGtkTimeline *self,
   g_return_val_if_fail (CANCEL_IS_SCOPE (scope), FALSE);
   g_return_val_if_fail (bar != NULL, FALSE);
 
-  return _cancel_gtk_timeline_view_bar (&self->view, row_of (self, scope), bar);
+  return _cancel_gtk_timeline_view_bar (&self->view, _cancel_gtk_timeline_row_of (self, scope), bar);
 }
 
 void
@@ -950,15 +576,6 @@ cancel_gtk_timeline_finalize (GObject *object)
 }
 
 static void
-add_binding (GtkWidgetClass *widget_class,
-             guint           keyval,
-             const char     *action,
-             int             value)
-{
-  gtk_widget_class_add_binding_action (widget_class, keyval, 0, action, "i", value);
-}
-
-static void
 cancel_gtk_timeline_class_init (CancelGtkTimelineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -989,35 +606,7 @@ cancel_gtk_timeline_class_init (CancelGtkTimelineClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, CANCEL_TYPE_SCOPE);
 
-  /* Zoom: +1 in, -1 out, 0 back to fitting the rows. */
-  gtk_widget_class_install_action (widget_class, "timeline.zoom", "i", zoom_action);
-  /* Pan by tenths of the width: negative goes back in time. */
-  gtk_widget_class_install_action (widget_class, "timeline.pan", "i", pan_action);
-  gtk_widget_class_install_action (widget_class, "timeline.move-cursor", "i", move_cursor_action);
-  gtk_widget_class_install_action (widget_class, "timeline.activate-cursor", NULL, activate_cursor_action);
-  gtk_widget_class_install_action (widget_class, "timeline.jump-to-now", NULL, jump_to_now_action);
-
-  add_binding (widget_class, GDK_KEY_plus, "timeline.zoom", 1);
-  add_binding (widget_class, GDK_KEY_equal, "timeline.zoom", 1);
-  add_binding (widget_class, GDK_KEY_KP_Add, "timeline.zoom", 1);
-  add_binding (widget_class, GDK_KEY_minus, "timeline.zoom", -1);
-  add_binding (widget_class, GDK_KEY_KP_Subtract, "timeline.zoom", -1);
-  add_binding (widget_class, GDK_KEY_0, "timeline.zoom", 0);
-  add_binding (widget_class, GDK_KEY_KP_0, "timeline.zoom", 0);
-  add_binding (widget_class, GDK_KEY_Left, "timeline.pan", -1);
-  add_binding (widget_class, GDK_KEY_KP_Left, "timeline.pan", -1);
-  add_binding (widget_class, GDK_KEY_Right, "timeline.pan", 1);
-  add_binding (widget_class, GDK_KEY_KP_Right, "timeline.pan", 1);
-  add_binding (widget_class, GDK_KEY_Up, "timeline.move-cursor", -1);
-  add_binding (widget_class, GDK_KEY_KP_Up, "timeline.move-cursor", -1);
-  add_binding (widget_class, GDK_KEY_Down, "timeline.move-cursor", 1);
-  add_binding (widget_class, GDK_KEY_KP_Down, "timeline.move-cursor", 1);
-  add_binding (widget_class, GDK_KEY_Page_Up, "timeline.move-cursor", -8);
-  add_binding (widget_class, GDK_KEY_Page_Down, "timeline.move-cursor", 8);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "timeline.activate-cursor", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "timeline.activate-cursor", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "timeline.activate-cursor", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "timeline.jump-to-now", NULL);
+  _cancel_gtk_timeline_class_init_input (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "canceltimeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1027,31 +616,13 @@ static void
 cancel_gtk_timeline_init (CancelGtkTimeline *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  GtkGesture *click = gtk_gesture_click_new ();
-  GtkGesture *drag = gtk_gesture_drag_new ();
-  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->follow = TRUE;
   self->span = self->max_span = DEFAULT_SPAN;
   self->lanes = g_ptr_array_new_with_free_func (g_object_unref);
   self->view.selected = self->view.hovered = self->view.cursor = G_MAXUINT;
 
-  g_signal_connect (click, "released", G_CALLBACK (on_released), self);
-  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
-  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
-  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
-  gtk_widget_add_controller (widget, scroll);
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (widget, motion);
-  g_signal_connect (focus, "enter", G_CALLBACK (on_focus_changed), self);
-  g_signal_connect (focus, "leave", G_CALLBACK (on_focus_changed), self);
-  gtk_widget_add_controller (widget, focus);
+  _cancel_gtk_timeline_init_input (self);
 
   /* Shown while the view is away from now. */
   self->jump_button = gtk_button_new_with_mnemonic (_("_Jump to Now"));
@@ -1069,3 +640,4 @@ cancel_gtk_timeline_init (CancelGtkTimeline *self)
                                   _("Timeline of operations"),
                                   -1);
 }
+
