@@ -6,7 +6,8 @@
  * empty timeline says what its axis shows, time moves the picture only
  * while something runs and the view follows now. Last, screenshots of
  * the monitor with a nested history, at 1280x800 and 800x600, saved as
- * $G_TEST_BUILDDIR/timeline-1280.png and timeline-800.png.
+ * $G_TEST_BUILDDIR/timeline-1280.png and timeline-800.png (with
+ * timeline-800-panned.png away from now, timeline-800-dark.png dark).
  *
  * Pointer input is driven through the widget's own controllers (GTK 4
  * cannot synthesize events), keys through the actions they are bound to.
@@ -291,6 +292,26 @@ test_timeline_click (Fixture       *f,
   g_assert_true (cancel_gtk_monitor_get_selected (f->monitor) == download);
 }
 
+/* Reachable by keyboard, with a role and a name; the keyboard's row is
+ * its description. */
+static void
+test_timeline_accessible (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkAccessible *timeline = GTK_ACCESSIBLE (f->timeline);
+  CancelScope *work = start (f, NULL, "Work");
+
+  wait_for_lanes (f, 1);
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (f->timeline)));
+  gtk_test_accessible_assert_role (timeline, GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_LABEL, "Timeline of operations");
+
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (f->timeline)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.move-cursor", "i", 1));
+  gtk_test_accessible_assert_property (timeline, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Work, Running");
+  cancel_scope_end (work);
+}
+
 static void
 get_range (Fixture *f,
            gint64  *from,
@@ -543,6 +564,12 @@ test_timeline_screenshot (Fixture       *f,
   gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.move-cursor", "i", 2);
   test_run_for (300);
   save (f, "timeline-800-panned.png");
+
+  /* Dark. */
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+  test_run_for (300);
+  save (f, "timeline-800-dark.png");
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
 }
 
 int
@@ -559,6 +586,7 @@ main (int   argc,
 
   ADD ("tooltip", test_timeline_tooltip);
   ADD ("click", test_timeline_click);
+  ADD ("accessible", test_timeline_accessible);
   ADD ("zoom-pan", test_timeline_zoom_pan);
   ADD ("empty", test_timeline_empty);
   ADD ("tick", test_timeline_tick);
