@@ -341,8 +341,21 @@ snapshot_axis (GtkWidget                   *widget,
   gint64 left_wall = view->right - view->span + offset;
   gint64 wall;
   float axis_y = view->height - AXIS;
+  float right_limit = view->width;
 
   gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (0, axis_y, view->width, 1));
+
+  /* The right edge says when it is now: "in the last 1:00" reads off it. */
+  if (view->at_now)
+    {
+      g_autoptr(PangoLayout) layout = create_layout (widget, C_("timeline", "Now"), TRUE);
+      int text_width, text_height;
+
+      pango_layout_get_pixel_size (layout, &text_width, &text_height);
+      right_limit = view->width - text_width - 12;
+      append_layout_at (snapshot, layout, view->width - text_width - 4,
+                        axis_y + (AXIS - text_height) / 2.0f + 1, &text);
+    }
 
   for (wall = (left_wall / step + 1) * step; wall <= view->right + offset; wall += step)
     {
@@ -354,7 +367,7 @@ snapshot_axis (GtkWidget                   *widget,
       gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (x, HEADER, 1, axis_y - HEADER + 4));
 
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
-      if (x - text_width / 2.0f < 0 || x + text_width / 2.0f > view->width)
+      if (x - text_width / 2.0f < 0 || x + text_width / 2.0f > right_limit)
         continue;
 
       append_layout_at (snapshot, layout, x - text_width / 2.0f,

@@ -22,6 +22,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cancel-gtk-format-private.h"
+#include "cancel-gtk-init-private.h"
 #include "cancel-gtk-timeline-state-private.h"
 
 #define DEFAULT_SPAN   (60 * G_USEC_PER_SEC)
@@ -580,6 +581,8 @@ cancel_gtk_timeline_class_init (CancelGtkTimelineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  _cancel_gtk_i18n_init ();
 
   object_class->dispose = cancel_gtk_timeline_dispose;
   object_class->finalize = cancel_gtk_timeline_finalize;

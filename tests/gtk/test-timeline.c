@@ -403,6 +403,9 @@ test_timeline_zoom_pan (Fixture       *f,
   g_assert_true (_cancel_gtk_timeline_get_following (f->timeline));
 }
 
+static void save (Fixture    *f,
+                  const char *name);
+
 /* The empty timeline says what its axis shows. */
 static void
 test_timeline_empty (Fixture       *f,
@@ -418,6 +421,7 @@ test_timeline_empty (Fixture       *f,
   get_range (f, &from, &to);
   g_assert_cmpint (to - from, ==, 60 * G_USEC_PER_SEC);
   g_assert_cmpstr (_cancel_gtk_timeline_get_empty_text (f->timeline), ==, "No operations in the last 1:00");
+  save (f, "timeline-empty.png");
 
   /* Zoomed, it says so. */
   g_assert_true (gtk_widget_activate_action (timeline, "timeline.zoom", "i", 1));
