@@ -14,7 +14,9 @@
 
 #include "cancel-gtk-timeline-rows-private.h"
 
-/* Operations looked at per list, at most: a few screens of rows. */
+/* Operations looked at per list: a few times the rows asked for (their
+ * children come among them), within these bounds. */
+#define MIN_LOOKED_AT  32
 #define MAX_LOOKED_AT  512
 /* Live operations passed over (they began after the range) at most. */
 #define MAX_SKIPPED    4096
@@ -39,6 +41,7 @@ typedef struct
   GHashTable     *nodes;   /* CancelScope → Node, owns both */
   GArray         *rows;
   guint           max_rows;
+  guint           max_looked_at;
 } Layout;
 
 gint64
@@ -156,7 +159,7 @@ add_live (Layout     *layout,
   guint n = g_list_model_get_n_items (live);
   guint i, taken = 0, skipped = 0;
 
-  for (i = n; i > 0 && taken < MAX_LOOKED_AT && skipped < MAX_SKIPPED; i--)
+  for (i = n; i > 0 && taken < layout->max_looked_at && skipped < MAX_SKIPPED; i--)
     {
       g_autoptr(CancelScope) scope = g_list_model_get_item (live, i - 1);
 
@@ -181,7 +184,7 @@ add_history (Layout     *layout,
   guint n = g_list_model_get_n_items (history);
   guint i, taken = 0;
 
-  for (i = n; i > 0 && taken < MAX_LOOKED_AT; i--)
+  for (i = n; i > 0 && taken < layout->max_looked_at; i--)
     {
       g_autoptr(CancelScope) scope = g_list_model_get_item (history, i - 1);
       gint64 end = cancel_scope_get_end_time (scope);
@@ -237,7 +240,7 @@ _cancel_gtk_timeline_rows_collect (CancelRegistry *registry,
                                    guint           max_rows,
                                    guint          *n_rows)
 {
-  Layout layout = { registry, NULL, NULL, max_rows };
+  Layout layout = { registry, NULL, NULL, max_rows, CLAMP (4 * max_rows, MIN_LOOKED_AT, MAX_LOOKED_AT) };
   g_autoptr(GPtrArray) roots = NULL;
   GHashTableIter iter;
   gpointer value;

@@ -27,7 +27,7 @@
 
 #define DEFAULT_SPAN   (60 * G_USEC_PER_SEC)
 #define AUTO_MIN_SPAN  (3 * G_USEC_PER_SEC)  /* fitting never zooms in further */
-#define MAX_FPS        25
+#define MAX_FPS        10  /* scrolling with time; the lists' changes draw at once */
 #define LAST_ENDED     64  /* history items looked at for the latest end */
 
 enum {
