@@ -85,6 +85,10 @@ _cancel_gtk_timeline_set_follow (CancelGtkTimeline *self,
     return;
 
   self->follow = follow;
+
+  /* The button goes away: the keyboard stays on the timeline. */
+  if (follow && gtk_widget_has_focus (self->jump_button))
+    gtk_widget_grab_focus (GTK_WIDGET (self));
   gtk_widget_set_visible (self->jump_button, !follow);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.jump-to-now", !follow);
   update_ticking (self);
