@@ -180,6 +180,15 @@ get_foreground (GtkWidget *widget,
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
 }
 
+/* The selection's colour: the theme's accent, as list rows use it. */
+static void
+get_accent (GtkWidget *widget,
+            GdkRGBA   *color)
+{
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color", color))
+    gdk_rgba_parse (color, "#3584e4");
+}
+
 static GdkRGBA
 with_alpha (const GdkRGBA *color,
             float          alpha)
@@ -455,7 +464,8 @@ snapshot_row (GtkWidget                   *widget,
               GtkSnapshot                 *snapshot,
               const CancelGtkTimelineView *view,
               guint                        row,
-              const GdkRGBA               *foreground)
+              const GdkRGBA               *foreground,
+              const GdkRGBA               *accent)
 {
   CancelGtkTimelineRow *r = &g_array_index (view->rows, CancelGtkTimelineRow, row);
   gint64 cancel_time = cancel_scope_get_cancel_time (r->scope);
@@ -464,7 +474,7 @@ snapshot_row (GtkWidget                   *widget,
 
   if (row == view->selected)
     {
-      GdkRGBA selected = with_alpha (foreground, 0.12f);
+      GdkRGBA selected = with_alpha (accent, 0.25f);
       gtk_snapshot_append_color (snapshot, &selected, &full);
     }
   else if (row == view->hovered)
@@ -536,10 +546,11 @@ _cancel_gtk_timeline_draw (GtkWidget                   *widget,
 {
   guint n_visible = _cancel_gtk_timeline_view_n_visible (view->height);
   guint looks = 0;
-  GdkRGBA foreground;
+  GdkRGBA foreground, accent;
   guint row;
 
   get_foreground (widget, &foreground);
+  get_accent (widget, &accent);
 
   snapshot_axis (widget, snapshot, view, &foreground);
 
@@ -555,7 +566,7 @@ _cancel_gtk_timeline_draw (GtkWidget                   *widget,
       CancelScope *scope = g_array_index (view->rows, CancelGtkTimelineRow, row).scope;
 
       looks |= 1u << _cancel_gtk_look_for_scope (scope);
-      snapshot_row (widget, snapshot, view, row, &foreground);
+      snapshot_row (widget, snapshot, view, row, &foreground, &accent);
     }
   gtk_snapshot_pop (snapshot);
 
