@@ -567,6 +567,7 @@ test_timeline_screenshot (Fixture       *f,
 
   /* Zoomed in and back in time, with the keyboard's cursor. */
   gtk_widget_grab_focus (GTK_WIDGET (f->timeline));
+  gtk_window_set_focus_visible (GTK_WINDOW (f->window), TRUE);
   gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.zoom", "i", 1);
   gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.pan", "i", -3);
   gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.move-cursor", "i", 2);
