@@ -116,6 +116,7 @@ on_scroll (GtkEventControllerScroll *controller,
 {
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
   gboolean wheel = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL;
+  int delta;
 
   if (state & GDK_CONTROL_MASK)
     {
@@ -138,7 +139,15 @@ on_scroll (GtkEventControllerScroll *controller,
       return TRUE;
     }
 
-  return scroll_rows (self, wheel ? (int) dy : (int) (dy / CANCEL_GTK_TIMELINE_ROW_HEIGHT));
+  /* Touchpads scroll by pixels, a few at a time: they add up to rows. */
+  self->row_scroll += wheel ? dy : dy / CANCEL_GTK_TIMELINE_ROW_HEIGHT;
+  delta = (int) self->row_scroll;
+  self->row_scroll -= delta;
+
+  if (delta == 0)
+    return self->view.n_rows > _cancel_gtk_timeline_view_n_visible (self->view.height);
+
+  return scroll_rows (self, delta);
 }
 
 static void

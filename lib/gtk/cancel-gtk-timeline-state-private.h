@@ -38,6 +38,7 @@ struct _CancelGtkTimeline
   CancelScope    *hovered;
   CancelScope    *cursor;
   double          pointer_x;
+  double          row_scroll;  /* rows scrolled but not yet moved by */
 
   /* Dragging: the view when the button went down. */
   gboolean        dragging;

@@ -410,6 +410,64 @@ test_timeline_zoom_pan (Fixture       *f,
 static void save (Fixture    *f,
                   const char *name);
 
+static gboolean
+has_hidden_rows (gpointer data)
+{
+  Fixture *f = data;
+  guint n = _cancel_gtk_timeline_get_lanes (f->timeline)->len;
+
+  return n > 0 && n < f->scopes->len;
+}
+
+/* More rows than fit: the wheel and a drag scroll them. */
+static void
+test_timeline_scroll_rows (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkWidget *timeline = GTK_WIDGET (f->timeline);
+  GtkEventController *scroll = find_controller (timeline, GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  GtkGesture *drag = find_controller (timeline, GTK_TYPE_GESTURE_DRAG);
+  CancelScope *first, *second, *third;
+  gboolean handled = FALSE;
+  GPtrArray *lanes;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Operation %u", i);
+
+      start (f, NULL, name);
+    }
+  test_wait_for (has_hidden_rows, f, "rows that do not fit");
+  wait_for_frame (f);
+  lanes = _cancel_gtk_timeline_get_lanes (f->timeline);
+  first = g_ptr_array_index (lanes, 0);
+  second = g_ptr_array_index (lanes, 1);
+  third = g_ptr_array_index (lanes, 2);
+
+  /* A notch down. */
+  g_signal_emit_by_name (scroll, "scroll", 0.0, 1.0, &handled);
+  g_assert_true (handled);
+  wait_for_frame (f);
+  g_assert_true (g_ptr_array_index (lanes, 0) == second);
+
+  /* Dragging up by a row shows the next one. */
+  g_signal_emit_by_name (drag, "drag-begin", 100.0, 100.0);
+  g_signal_emit_by_name (drag, "drag-update", 0.0, (double) -CANCEL_GTK_TIMELINE_ROW_HEIGHT);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, (double) -CANCEL_GTK_TIMELINE_ROW_HEIGHT);
+  wait_for_frame (f);
+  g_assert_true (g_ptr_array_index (lanes, 0) == third);
+  /* Up and down only: the time shown stays on now. */
+  g_assert_true (_cancel_gtk_timeline_get_following (f->timeline));
+
+  /* Back to the top; no further. */
+  g_signal_emit_by_name (scroll, "scroll", 0.0, -5.0, &handled);
+  g_assert_true (handled);
+  wait_for_frame (f);
+  g_assert_true (g_ptr_array_index (lanes, 0) == first);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+  g_assert_false (handled);
+}
+
 /* The empty timeline says what its axis shows. */
 static void
 test_timeline_empty (Fixture       *f,
@@ -597,6 +655,7 @@ main (int   argc,
   ADD ("click", test_timeline_click);
   ADD ("accessible", test_timeline_accessible);
   ADD ("zoom-pan", test_timeline_zoom_pan);
+  ADD ("scroll-rows", test_timeline_scroll_rows);
   ADD ("empty", test_timeline_empty);
   ADD ("tick", test_timeline_tick);
   ADD ("screenshot", test_timeline_screenshot);
