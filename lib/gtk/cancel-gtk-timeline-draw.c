@@ -122,6 +122,7 @@ _cancel_gtk_timeline_describe (CancelScope *scope,
   g_autofree char *name = _cancel_gtk_format_scope_name (scope);
   g_autofree char *cause = _cancel_gtk_describe_cause (scope);
   g_autofree char *reason = _cancel_gtk_format_reason (scope);
+  g_autoptr(GError) error = cancel_scope_dup_error (scope);
   gint64 start = cancel_scope_get_start_time (scope);
   gint64 end = cancel_scope_get_end_time (scope);
   gint64 cancel_time = cancel_scope_get_cancel_time (scope);
@@ -134,6 +135,11 @@ _cancel_gtk_timeline_describe (CancelScope *scope,
     g_string_append_printf (text, "\n%s", cause);
   else if (reason != NULL)
     g_string_append_printf (text, "\n%s", reason);
+  if (error != NULL && cause == NULL)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Error: %s"), error->message);
+    }
 
   if (start > 0)
     {

@@ -47,6 +47,18 @@ fixture_setup (Fixture       *f,
   f->window = test_show_in_window (GTK_WIDGET (f->monitor), 1280, 800);
 }
 
+/* The timeline alone, for what does not involve the monitor. */
+static void
+fixture_setup_alone (Fixture       *f,
+                     gconstpointer  data)
+{
+  f->registry = cancel_registry_new ();
+  f->scopes = g_ptr_array_new_with_free_func (g_object_unref);
+  f->timeline = CANCEL_GTK_TIMELINE (_cancel_gtk_timeline_new ());
+  _cancel_gtk_timeline_set_registry (f->timeline, f->registry);
+  f->window = test_show_in_window (GTK_WIDGET (f->timeline), 1000, 300);
+}
+
 static void
 end_all (Fixture *f)
 {
@@ -162,15 +174,18 @@ test_timeline_tooltip (Fixture       *f,
   CancelScope *sync = start (f, NULL, "Sync mailbox");
   CancelScope *fetch = start (f, sync, "Fetch <headers>");
   CancelScope *other = start (f, NULL, "Export PDF");
+  CancelScope *failed = start (f, NULL, "Upload report");
   GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
-  CancelScope *scopes[] = { sync, fetch, other };
+  CancelScope *scopes[] = { sync, fetch, other, failed };
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "Connection refused");
   gboolean handled = FALSE;
   double x, y;
 
   test_run_for (100);
   cancel_scope_cancel (other, CANCEL_REASON_MANUAL, "Stopped by the user");
   cancel_scope_end (other);
-  wait_for_lanes (f, 3);
+  cancel_scope_fail (failed, error);
+  wait_for_lanes (f, 4);
   wait_for_frame (f);
 
   /* Children under their parent. */
@@ -200,6 +215,8 @@ test_timeline_tooltip (Fixture       *f,
           g_assert_nonnull (strstr (text, "Stopped by the user"));
           g_assert_nonnull (strstr (text, "Ended at "));
         }
+      else if (scopes[i] == failed)
+        g_assert_nonnull (strstr (text, "Error: Connection refused"));
       else
         g_assert_nonnull (strstr (text, "Running for "));
     }
@@ -650,16 +667,19 @@ main (int   argc,
 
 #define ADD(path, func) \
   g_test_add ("/CancelGtk/Timeline/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD_ALONE(path, func) \
+  g_test_add ("/CancelGtk/Timeline/" path, Fixture, NULL, fixture_setup_alone, func, fixture_teardown)
 
   ADD ("tooltip", test_timeline_tooltip);
   ADD ("click", test_timeline_click);
   ADD ("accessible", test_timeline_accessible);
-  ADD ("zoom-pan", test_timeline_zoom_pan);
-  ADD ("scroll-rows", test_timeline_scroll_rows);
-  ADD ("empty", test_timeline_empty);
-  ADD ("tick", test_timeline_tick);
+  ADD_ALONE ("zoom-pan", test_timeline_zoom_pan);
+  ADD_ALONE ("scroll-rows", test_timeline_scroll_rows);
+  ADD_ALONE ("empty", test_timeline_empty);
+  ADD_ALONE ("tick", test_timeline_tick);
   ADD ("screenshot", test_timeline_screenshot);
 
+#undef ADD_ALONE
 #undef ADD
 
   return g_test_run ();
