@@ -58,6 +58,10 @@ static void
 pan_by (CancelGtkTimeline *self,
         double             pixels)
 {
+  /* Nothing to move before the first frame. */
+  if (self->view.span <= 0)
+    return;
+
   set_right (self, self->view.right + (gint64) (pixels * self->view.span / self->view.width));
 }
 
@@ -70,6 +74,9 @@ zoom_at (CancelGtkTimeline *self,
 {
   gint64 anchor = time_at (self, x);
   gint64 span = CLAMP ((gint64) (self->view.span * factor), MIN_SPAN, MAX_SPAN);
+
+  if (self->view.span <= 0)
+    return;
 
   self->zoomed = TRUE;
   self->span = span;
