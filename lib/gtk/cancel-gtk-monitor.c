@@ -25,6 +25,7 @@
 #include "cancel-gtk-stats-private.h"
 #include "cancel-gtk-style-private.h"
 #include "cancel-gtk-timeline-private.h"
+#include "cancel-gtk-timeline-rows-private.h"
 
 /**
  * CancelGtkMonitor:
@@ -364,6 +365,7 @@ set_details_scope (CancelGtkMonitor *self,
   if (!_cancel_gtk_details_set_scope (self->details, scope))
     return;
 
+  _cancel_gtk_timeline_set_selected (self->timeline, scope);
   update_actions (self);
   schedule_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
@@ -405,10 +407,21 @@ on_live_activate (GtkColumnView    *view,
     gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
 }
 
+/* Selects the clicked operation's row: in the live tree while it runs,
+ * else in the history (each on its page). */
 static void
 on_timeline_scope_activated (CancelGtkMonitor *self,
                              CancelScope      *scope)
 {
+  gboolean live = _cancel_gtk_scope_is_live (scope);
+  GtkSingleSelection *selection = live ? self->live_selection : self->history_selection;
+  guint position = _cancel_gtk_rows_find_scope (G_LIST_MODEL (selection), scope);
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    {
+      gtk_stack_set_visible_child_name (self->stack, live ? "live" : "history");
+      gtk_single_selection_set_selected (selection, position);
+    }
   set_details_scope (self, scope);
 }
 

@@ -1,14 +1,18 @@
 /* cancel-gtk-timeline.c: operations over time
  *
- * One bar per operation, newest at the top, from its start to its end (or
- * to now while it runs), coloured by status, with a mark where its
- * cancellation was requested. While operations run, the right edge is now
- * and the picture scrolls left as time passes. When none runs, nothing
- * moves: the right edge stays where the last operation ended, and the
- * widget draws only when the lists change, with no timer.
+ * One row per operation, children under their parent (see
+ * cancel-gtk-timeline-rows.c), drawn by cancel-gtk-timeline-draw.c. This
+ * file holds the widget: the view each frame shows (what time range,
+ * which rows), the registry it watches, and time, which moves the view;
+ * the pointer and the keys move it in cancel-gtk-timeline-input.c.
  *
- * Only as many operations as there are lanes are looked at, newest first:
- * the cost of a frame does not grow with the number of live operations.
+ * While operations run and the view follows now, a tick callback moves
+ * the picture, at most one frame per pixel of time and no more than
+ * MAX_FPS. When none runs, nothing moves: the right edge stays where the
+ * last operation ended, and the widget draws only when the lists change,
+ * with no tick. Once the user scrolls or drags away from now, the view
+ * stays on the times chosen (no tick either) and a "Jump to Now" button
+ * shows until they come back.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -18,37 +22,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "cancel-gtk-format-private.h"
-#include "cancel-gtk-style-private.h"
-#include "cancel-gtk-timeline-private.h"
+#include "cancel-gtk-init-private.h"
+#include "cancel-gtk-timeline-state-private.h"
 
-#define LANE_HEIGHT      8
-#define BAR_HEIGHT       6
-#define AXIS_HEIGHT      18
-#define REDRAW_INTERVAL  100 /* ms at least between two frames of scrolling */
-#define DEFAULT_SPAN     (60 * G_USEC_PER_SEC)
-#define MIN_SPAN         (10 * G_USEC_PER_SEC)
-#define LAST_ENDED       64  /* history items looked at for the latest end */
-
-struct _CancelGtkTimeline
-{
-  GtkWidget       parent_instance;
-
-  CancelRegistry *registry;
-  GListModel     *history;
-  gulong          live_handler;
-  gulong          history_handler;
-
-  /* One-shot: armed by a snapshot while operations run, so the next
-   * frame of scrolling is asked for only once the last one was drawn. */
-  guint           scroll_id;
-  gint64          span;      /* shown now: fits the lanes, within min and max */
-  gint64          max_span;
-  guint           n_draws;
-
-  /* The scopes drawn by the last snapshot, top to bottom: for tooltips
-   * and clicks. */
-  GPtrArray      *lanes;
-};
+#define DEFAULT_SPAN   (60 * G_USEC_PER_SEC)
+#define AUTO_MIN_SPAN  (3 * G_USEC_PER_SEC)  /* fitting never zooms in further */
+#define MAX_FPS        10  /* scrolling with time; the lists' changes draw at once */
+#define LAST_ENDED     64  /* history items looked at for the latest end */
 
 enum {
   SCOPE_ACTIVATED,
@@ -59,181 +39,7 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CancelGtkTimeline, cancel_gtk_timeline, GTK_TYPE_WIDGET)
 
-static gint64
-scope_start (CancelScope *scope,
-             gint64       now)
-{
-  gint64 start = cancel_scope_get_start_time (scope);
-
-  return start > 0 ? start : now;
-}
-
-static int
-compare_newest_first (gconstpointer a,
-                      gconstpointer b,
-                      gpointer      user_data)
-{
-  gint64 now = *(const gint64 *) user_data;
-  gint64 start_a = scope_start (*(CancelScope * const *) a, now);
-  gint64 start_b = scope_start (*(CancelScope * const *) b, now);
-
-  return start_a < start_b ? 1 : start_a > start_b ? -1 : 0;
-}
-
-/* Picks the newest @max_lanes operations: the last ones of the live list
- * and of the history (both are in the order things happened), skipping
- * finished ones that scrolled out. */
-static void
-collect_lanes (CancelGtkTimeline *self,
-               gint64             now,
-               guint              max_lanes)
-{
-  guint n, i, taken;
-
-  g_ptr_array_set_size (self->lanes, 0);
-
-  if (self->registry == NULL || max_lanes == 0)
-    return;
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->registry));
-  for (i = n, taken = 0; i > 0 && taken < max_lanes; i--, taken++)
-    g_ptr_array_add (self->lanes, g_list_model_get_item (G_LIST_MODEL (self->registry), i - 1));
-
-  n = g_list_model_get_n_items (self->history);
-  for (i = n, taken = 0; i > 0 && taken < max_lanes; i--)
-    {
-      CancelScope *scope = g_list_model_get_item (self->history, i - 1);
-      gint64 end = cancel_scope_get_end_time (scope);
-
-      if (end > 0 && end < now - self->max_span)
-        {
-          g_object_unref (scope);
-          break;
-        }
-
-      g_ptr_array_add (self->lanes, scope);
-      taken++;
-    }
-
-  g_ptr_array_sort_with_data (self->lanes, compare_newest_first, &now);
-  if (self->lanes->len > max_lanes)
-    g_ptr_array_set_size (self->lanes, max_lanes);
-}
-
-/* Zooms to the lanes shown, so that a few seconds of work fill the width
- * instead of a sliver at the right of a minute's axis. */
-static void
-fit_span (CancelGtkTimeline *self,
-          gint64             now)
-{
-  gint64 earliest = now;
-
-  for (guint i = 0; i < self->lanes->len; i++)
-    {
-      gint64 start = cancel_scope_get_start_time (g_ptr_array_index (self->lanes, i));
-
-      if (start > 0)
-        earliest = MIN (earliest, start);
-    }
-
-  self->span = CLAMP ((now - earliest) * 5 / 4, MIN (MIN_SPAN, self->max_span), self->max_span);
-}
-
-static float
-time_to_x (CancelGtkTimeline *self,
-           gint64             now,
-           gint64             time,
-           int                width)
-{
-  return width - (float) (now - time) * width / (float) self->span;
-}
-
-static gint64
-grid_step (gint64 span)
-{
-  static const gint64 steps[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600 };
-  guint i;
-
-  /* About six lines across. */
-  for (i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (steps[i] * G_USEC_PER_SEC * 6 >= span)
-      return steps[i] * G_USEC_PER_SEC;
-
-  return (gint64) 3600 * G_USEC_PER_SEC;
-}
-
-static void
-get_foreground (GtkWidget *widget,
-                GdkRGBA   *color)
-{
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
-}
-
-static void
-snapshot_axis (CancelGtkTimeline *self,
-               GtkSnapshot       *snapshot,
-               gint64             now,
-               int                width,
-               int                height,
-               const GdkRGBA     *foreground)
-{
-  GtkWidget *widget = GTK_WIDGET (self);
-  GdkRGBA line = *foreground;
-  GdkRGBA text = *foreground;
-  gint64 step = grid_step (self->span);
-  gint64 offset;
-
-  line.alpha *= 0.12f;
-  text.alpha *= 0.6f;
-
-  /* Stationary lines at whole offsets from now: the bars scroll past. */
-  for (offset = step; offset <= self->span; offset += step)
-    {
-      float x = time_to_x (self, now, now - offset, width);
-      g_autofree char *duration = _cancel_gtk_format_duration (offset);
-      g_autofree char *label = g_strdup_printf ("−%s", duration);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, label);
-      int text_width, text_height;
-
-      gtk_snapshot_append_color (snapshot, &line,
-                                 &GRAPHENE_RECT_INIT (x, 0, 1, height - AXIS_HEIGHT));
-
-      pango_layout_get_pixel_size (layout, &text_width, &text_height);
-      if (x - text_width / 2.0f < 0)
-        continue;
-
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot,
-                              &GRAPHENE_POINT_INIT (x - text_width / 2.0f,
-                                                    height - AXIS_HEIGHT + (AXIS_HEIGHT - text_height) / 2.0f));
-      gtk_snapshot_append_layout (snapshot, layout, &text);
-      gtk_snapshot_restore (snapshot);
-    }
-}
-
-static void
-snapshot_empty (CancelGtkTimeline *self,
-                GtkSnapshot       *snapshot,
-                int                width,
-                int                height,
-                const GdkRGBA     *foreground)
-{
-  g_autofree char *span = _cancel_gtk_format_duration (self->max_span);
-  g_autofree char *label = g_strdup_printf (_("No operations in the last %s"), span);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), label);
-  GdkRGBA text = *foreground;
-  int text_width, text_height;
-
-  text.alpha *= 0.5f;
-  pango_layout_get_pixel_size (layout, &text_width, &text_height);
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot,
-                          &GRAPHENE_POINT_INIT ((width - text_width) / 2.0f,
-                                                (height - AXIS_HEIGHT - text_height) / 2.0f));
-  gtk_snapshot_append_layout (snapshot, layout, &text);
-  gtk_snapshot_restore (snapshot);
-}
+static void update_ticking (CancelGtkTimeline *self);
 
 static gboolean
 has_live_operations (CancelGtkTimeline *self)
@@ -242,19 +48,22 @@ has_live_operations (CancelGtkTimeline *self)
          g_list_model_get_n_items (G_LIST_MODEL (self->registry)) > 0;
 }
 
-/* The time at the right edge: now while operations run; otherwise the end
- * of the last one, so that an idle picture is the same whenever it is
- * drawn and needs no redrawing as time passes. The history is in the
- * order operations were untracked, which threads ending at once may swap:
- * the latest end is among the last few. */
-static gint64
-get_right_edge_time (CancelGtkTimeline *self)
+/* The right edge while following: now while operations run; otherwise
+ * the end of the last one, so that an idle picture is the same whenever
+ * it is drawn and needs no redrawing as time passes. The history is in
+ * the order operations were untracked, which threads ending at once may
+ * swap: the latest end is among the last few. */
+gint64
+_cancel_gtk_timeline_get_follow_right (CancelGtkTimeline *self,
+                                       gint64             now,
+                                       gboolean          *at_now)
 {
   gint64 latest = 0;
   guint n, i;
 
+  *at_now = TRUE;
   if (self->history == NULL || has_live_operations (self))
-    return g_get_monotonic_time ();
+    return now;
 
   n = g_list_model_get_n_items (self->history);
   for (i = n; i > 0 && i + LAST_ENDED > n; i--)
@@ -264,38 +73,140 @@ get_right_edge_time (CancelGtkTimeline *self)
       latest = MAX (latest, cancel_scope_get_end_time (scope));
     }
 
-  return latest > 0 ? latest : g_get_monotonic_time ();
+  *at_now = latest <= 0;
+  return latest > 0 ? latest : now;
 }
 
-static gboolean
-on_scroll_timeout (gpointer user_data)
+void
+_cancel_gtk_timeline_set_follow (CancelGtkTimeline *self,
+                                 gboolean           follow)
 {
-  CancelGtkTimeline *self = user_data;
-
-  self->scroll_id = 0;
-  if (has_live_operations (self))
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Asks for the next frame of scrolling: when the picture will have moved
- * by a pixel, and not sooner than REDRAW_INTERVAL after this frame. It is
- * armed after a frame was drawn, never while one is pending: however slow
- * drawing is, the timeline leaves the main loop time between its frames. */
-static void
-schedule_scroll (CancelGtkTimeline *self,
-                 int                width)
-{
-  guint delay;
-
-  if (self->scroll_id != 0 || width <= 0 ||
-      !gtk_widget_get_mapped (GTK_WIDGET (self)) || !has_live_operations (self))
+  if (self->follow == follow)
     return;
 
-  delay = (guint) MAX (REDRAW_INTERVAL, self->span / width / 1000);
-  self->scroll_id = g_timeout_add (delay, on_scroll_timeout, self);
-  g_source_set_name_by_id (self->scroll_id, "[cancel-gtk] timeline scroll");
+  self->follow = follow;
+
+  /* The button goes away: the keyboard stays on the timeline. */
+  if (follow && gtk_widget_has_focus (self->jump_button))
+    gtk_widget_grab_focus (GTK_WIDGET (self));
+  gtk_widget_set_visible (self->jump_button, !follow);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.jump-to-now", !follow);
+  update_ticking (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The view */
+
+guint
+_cancel_gtk_timeline_row_of (CancelGtkTimeline *self,
+                             CancelScope       *scope)
+{
+  GArray *rows = self->view.rows;
+
+  if (scope == NULL || rows == NULL)
+    return G_MAXUINT;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_array_index (rows, CancelGtkTimelineRow, i).scope == scope)
+      return i;
+
+  return G_MAXUINT;
+}
+
+/* Zooms to the rows shown, so that a few seconds of work fill the width
+ * instead of a sliver at the right of a minute's axis. */
+static gint64
+fit_span (CancelGtkTimeline *self,
+          GArray            *rows,
+          gint64             right)
+{
+  gint64 earliest = right;
+
+  if (rows->len == 0)
+    return self->max_span;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      gint64 start = cancel_scope_get_start_time (g_array_index (rows, CancelGtkTimelineRow, i).scope);
+
+      if (start > 0)
+        earliest = MIN (earliest, start);
+    }
+
+  return CLAMP ((right - earliest) * 5 / 4, MIN (AUTO_MIN_SPAN, self->max_span), self->max_span);
+}
+
+static char *
+format_empty_text (const CancelGtkTimelineView *view)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  if (view->at_now)
+    {
+      g_autofree char *span = _cancel_gtk_format_duration (view->span);
+
+      /* Translators: %s is the time the axis shows, "1:00" or "10 s" */
+      return g_strdup_printf (_("No operations in the last %s"), span);
+    }
+
+  from = _cancel_gtk_timeline_format_clock (view->right - view->span, FALSE);
+  to = _cancel_gtk_timeline_format_clock (view->right, FALSE);
+  /* Translators: the times of day at the ends of the axis */
+  return g_strdup_printf (_("No operations from %s to %s"), from, to);
+}
+
+/* Computes what the next frame shows: the range, the rows, the span. */
+static void
+update_view (CancelGtkTimeline *self)
+{
+  CancelGtkTimelineView *view = &self->view;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  guint n_visible = _cancel_gtk_timeline_view_n_visible (height);
+  gint64 now = g_get_monotonic_time ();
+  gint64 collect_span;
+  GArray *rows;
+
+  view->now = now;
+  view->width = MAX (width, 1);
+  view->height = height;
+  if (self->follow)
+    view->right = _cancel_gtk_timeline_get_follow_right (self, now, &view->at_now);
+  else
+    {
+      view->right = self->right;
+      view->at_now = FALSE;
+    }
+
+  collect_span = self->zoomed ? self->span : self->max_span;
+  rows = _cancel_gtk_timeline_rows_collect (self->registry, self->history,
+                                            view->right - collect_span, view->right,
+                                            self->first_row + 2 * n_visible + 1,
+                                            &view->n_rows);
+
+  if (!self->zoomed)
+    self->span = fit_span (self, rows, view->right);
+  view->span = self->span;
+
+  /* Scrolled past the end (rows went away): show the last screenful. */
+  if (self->first_row > 0 && self->first_row + n_visible > rows->len)
+    self->first_row = rows->len > n_visible ? rows->len - n_visible : 0;
+  view->first_row = self->first_row;
+
+  g_clear_pointer (&view->rows, g_array_unref);
+  view->rows = rows;
+  view->selected = _cancel_gtk_timeline_row_of (self, self->selected);
+  view->hovered = _cancel_gtk_timeline_row_of (self, self->hovered);
+  view->cursor = gtk_widget_has_visible_focus (GTK_WIDGET (self)) ? _cancel_gtk_timeline_row_of (self, self->cursor) : G_MAXUINT;
+
+  g_free (self->empty_text);
+  self->empty_text = format_empty_text (view);
+  view->empty_text = self->empty_text;
+
+  g_ptr_array_set_size (self->lanes, 0);
+  for (guint i = view->first_row; i < rows->len && i - view->first_row < n_visible; i++)
+    g_ptr_array_add (self->lanes, g_object_ref (g_array_index (rows, CancelGtkTimelineRow, i).scope));
 }
 
 static void
@@ -303,89 +214,94 @@ cancel_gtk_timeline_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
 {
   CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  gint64 now = get_right_edge_time (self);
-  GdkRGBA foreground, mark;
-  guint max_lanes, i;
 
   self->n_draws++;
 
-  if (width <= 0 || height <= AXIS_HEIGHT)
-    return;
+  update_view (self);
+  if (self->view.width > 1 && self->view.height > 0)
+    _cancel_gtk_timeline_draw (widget, snapshot, &self->view);
 
-  schedule_scroll (self, width);
+  gtk_widget_snapshot_child (widget, self->jump_button, snapshot);
+}
 
-  get_foreground (widget, &foreground);
-  mark = foreground;
-  mark.alpha *= 0.85f;
+void
+_cancel_gtk_timeline_activate (CancelGtkTimeline *self,
+                               CancelScope       *scope)
+{
+  _cancel_gtk_timeline_set_selected (self, scope);
+  g_signal_emit (self, signals[SCOPE_ACTIVATED], 0, scope);
+}
 
-  max_lanes = (guint) (height - AXIS_HEIGHT) / LANE_HEIGHT;
-  collect_lanes (self, now, max_lanes);
-  fit_span (self, now);
+/* Time: a tick only while the picture moves with it */
 
-  snapshot_axis (self, snapshot, now, width, height, &foreground);
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
+  gint64 frame_time = gdk_frame_clock_get_frame_time (frame_clock);
+  gint64 per_pixel = self->span / MAX (gtk_widget_get_width (widget), 1);
 
-  if (self->lanes->len == 0)
+  if (!self->follow || !has_live_operations (self))
     {
-      snapshot_empty (self, snapshot, width, height, &foreground);
-      return;
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
     }
 
-  for (i = 0; i < self->lanes->len; i++)
+  /* A frame when the picture moved by a pixel, MAX_FPS at most. */
+  if (frame_time - self->last_tick_draw >= MAX (per_pixel, G_USEC_PER_SEC / MAX_FPS))
     {
-      CancelScope *scope = g_ptr_array_index (self->lanes, i);
-      gint64 start = scope_start (scope, now);
-      gint64 end = cancel_scope_get_end_time (scope);
-      gint64 cancel_time = cancel_scope_get_cancel_time (scope);
-      float y = (float) (i * LANE_HEIGHT + (LANE_HEIGHT - BAR_HEIGHT) / 2);
-      float x0 = MAX (0.0f, time_to_x (self, now, start, width));
-      float x1 = end > 0 ? time_to_x (self, now, end, width) : (float) width;
-      GdkRGBA color;
+      self->last_tick_draw = frame_time;
+      gtk_widget_queue_draw (widget);
+    }
 
-      if (x1 < 0)
-        continue;
+  return G_SOURCE_CONTINUE;
+}
 
-      _cancel_gtk_look_color (_cancel_gtk_look_for_scope (scope), &color);
-      gtk_snapshot_append_color (snapshot, &color,
-                                 &GRAPHENE_RECT_INIT (x0, y, MAX (2.0f, x1 - x0), BAR_HEIGHT));
+static void
+update_ticking (CancelGtkTimeline *self)
+{
+  gboolean wanted = self->follow && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+                    has_live_operations (self);
 
-      if (cancel_time > 0)
-        {
-          float x = time_to_x (self, now, cancel_time, width);
-
-          if (x >= 0)
-            gtk_snapshot_append_color (snapshot, &mark,
-                                       &GRAPHENE_RECT_INIT (MIN (x, width - 2.0f), y - 1, 2, BAR_HEIGHT + 2));
-        }
+  if (wanted && self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  else if (!wanted && self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
     }
 }
 
 /* The registry batches its changes: at most one per list and publish. */
 static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  gpointer    user_data)
+on_items_changed (GListModel        *model,
+                  guint              position,
+                  guint              removed,
+                  guint              added,
+                  CancelGtkTimeline *self)
 {
-  gtk_widget_queue_draw (GTK_WIDGET (user_data));
+  update_ticking (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static CancelScope *
-lane_at (CancelGtkTimeline *self,
-         double             y)
+/* Tooltips */
+
+char *
+_cancel_gtk_timeline_get_tooltip_markup (CancelGtkTimeline *self,
+                                         double             x,
+                                         double             y)
 {
-  guint lane;
+  CancelScope *scope;
 
-  if (y < 0)
+  g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), NULL);
+
+  scope = _cancel_gtk_timeline_scope_at (self, y);
+  if (scope == NULL)
     return NULL;
 
-  lane = (guint) (y / LANE_HEIGHT);
-  if (lane >= self->lanes->len)
-    return NULL;
-
-  return g_ptr_array_index (self->lanes, lane);
+  return _cancel_gtk_timeline_describe (scope, g_get_monotonic_time ());
 }
 
 static gboolean
@@ -396,39 +312,34 @@ cancel_gtk_timeline_query_tooltip (GtkWidget  *widget,
                                    GtkTooltip *tooltip)
 {
   CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
-  CancelScope *scope = lane_at (self, y);
-  g_autofree char *name = NULL;
-  g_autofree char *duration = NULL;
-  g_autofree char *text = NULL;
-  gint64 start, end;
+  g_autofree char *markup = NULL;
+  guint row;
+  graphene_rect_t bar;
 
-  if (scope == NULL)
+  if (keyboard_mode)
+    {
+      row = _cancel_gtk_timeline_row_of (self, self->cursor);
+      if (row == G_MAXUINT || !_cancel_gtk_timeline_view_bar (&self->view, row, &bar))
+        return FALSE;
+      y = (int) (bar.origin.y + bar.size.height / 2);
+    }
+
+  markup = _cancel_gtk_timeline_get_tooltip_markup (self, x, y);
+  if (markup == NULL)
     return FALSE;
 
-  name = _cancel_gtk_format_scope_name (scope);
-  start = cancel_scope_get_start_time (scope);
-  end = cancel_scope_get_end_time (scope);
-  duration = _cancel_gtk_format_duration (start > 0 ? (end > 0 ? end : g_get_monotonic_time ()) - start : 0);
-  /* Translators: an operation name, its status and how long it ran */
-  text = g_strdup_printf (_("%s — %s, %s"), name, _cancel_gtk_format_status (scope), duration);
-  gtk_tooltip_set_text (tooltip, text);
+  /* Asked again when the pointer leaves the row. */
+  row = _cancel_gtk_timeline_view_row_at (&self->view, y);
+  if (_cancel_gtk_timeline_view_bar (&self->view, row, &bar))
+    gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) {
+                                0, (int) bar.origin.y - 2, self->view.width, CANCEL_GTK_TIMELINE_ROW_HEIGHT
+                              });
+  gtk_tooltip_set_markup (tooltip, markup);
 
   return TRUE;
 }
 
-static void
-on_released (GtkGestureClick *gesture,
-             int              n_press,
-             double           x,
-             double           y,
-             gpointer         user_data)
-{
-  CancelGtkTimeline *self = user_data;
-  CancelScope *scope = lane_at (self, y);
-
-  if (scope != NULL)
-    g_signal_emit (self, signals[SCOPE_ACTIVATED], 0, scope);
-}
+/* Size */
 
 static void
 cancel_gtk_timeline_measure (GtkWidget      *widget,
@@ -439,16 +350,47 @@ cancel_gtk_timeline_measure (GtkWidget      *widget,
                              int            *minimum_baseline,
                              int            *natural_baseline)
 {
+  CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
+  int button_min, button_nat;
+
+  gtk_widget_measure (self->jump_button, orientation, -1, &button_min, &button_nat, NULL, NULL);
+
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = 100;
-      *natural = 400;
+      *minimum = MAX (120, button_min + 16);
+      *natural = 480;
     }
   else
     {
-      *minimum = AXIS_HEIGHT + 4 * LANE_HEIGHT;
-      *natural = AXIS_HEIGHT + 12 * LANE_HEIGHT;
+      *minimum = CANCEL_GTK_TIMELINE_HEADER_HEIGHT + CANCEL_GTK_TIMELINE_AXIS_HEIGHT +
+                 3 * CANCEL_GTK_TIMELINE_ROW_HEIGHT;
+      *natural = CANCEL_GTK_TIMELINE_HEADER_HEIGHT + CANCEL_GTK_TIMELINE_AXIS_HEIGHT +
+                 8 * CANCEL_GTK_TIMELINE_ROW_HEIGHT;
     }
+}
+
+static void
+cancel_gtk_timeline_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
+  GtkRequisition natural;
+  int button_width, button_height;
+
+  /* The button sits at the right of the legend's strip. */
+  gtk_widget_get_preferred_size (self->jump_button, NULL, &natural);
+  button_width = MIN (natural.width, width - 8);
+  button_height = MIN (natural.height, CANCEL_GTK_TIMELINE_HEADER_HEIGHT - 2);
+  gtk_widget_size_allocate (self->jump_button,
+                            &(GtkAllocation) {
+                              width - button_width - 4,
+                              (CANCEL_GTK_TIMELINE_HEADER_HEIGHT - button_height) / 2,
+                              button_width, button_height
+                            }, -1);
+
+  self->view.legend_width = gtk_widget_get_visible (self->jump_button) ? width - button_width - 12 : width - 8;
 }
 
 static void
@@ -456,20 +398,20 @@ cancel_gtk_timeline_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (cancel_gtk_timeline_parent_class)->map (widget);
 
-  /* Time only moves the picture while it can be seen: the snapshot
-   * starts scrolling again if operations run. */
+  /* Time only moves the picture while it can be seen. */
+  update_ticking (CANCEL_GTK_TIMELINE (widget));
   gtk_widget_queue_draw (widget);
 }
 
 static void
 cancel_gtk_timeline_unmap (GtkWidget *widget)
 {
-  CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (widget);
-
-  g_clear_handle_id (&self->scroll_id, g_source_remove);
-
   GTK_WIDGET_CLASS (cancel_gtk_timeline_parent_class)->unmap (widget);
+
+  update_ticking (CANCEL_GTK_TIMELINE (widget));
 }
+
+/* Private API */
 
 void
 _cancel_gtk_timeline_set_registry (CancelGtkTimeline *self,
@@ -490,6 +432,10 @@ _cancel_gtk_timeline_set_registry (CancelGtkTimeline *self,
     }
 
   g_ptr_array_set_size (self->lanes, 0);
+  g_clear_pointer (&self->view.rows, g_array_unref);
+  g_clear_object (&self->hovered);
+  g_clear_object (&self->cursor);
+  g_clear_object (&self->selected);
 
   if (registry != NULL)
     {
@@ -501,6 +447,7 @@ _cancel_gtk_timeline_set_registry (CancelGtkTimeline *self,
                                                 G_CALLBACK (on_items_changed), self);
     }
 
+  update_ticking (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -512,7 +459,31 @@ _cancel_gtk_timeline_set_span (CancelGtkTimeline *self,
   g_return_if_fail (span > 0);
 
   self->span = self->max_span = span;
+  self->zoomed = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_cancel_gtk_timeline_set_selected (CancelGtkTimeline *self,
+                                   CancelScope       *scope)
+{
+  g_return_if_fail (CANCEL_GTK_IS_TIMELINE (self));
+  g_return_if_fail (scope == NULL || CANCEL_IS_SCOPE (scope));
+
+  /* The keyboard goes on from the selection. */
+  if (scope != NULL)
+    g_set_object (&self->cursor, scope);
+
+  if (g_set_object (&self->selected, scope))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+CancelScope *
+_cancel_gtk_timeline_get_selected (CancelGtkTimeline *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), NULL);
+
+  return self->selected;
 }
 
 GPtrArray *
@@ -521,6 +492,45 @@ _cancel_gtk_timeline_get_lanes (CancelGtkTimeline *self)
   g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), NULL);
 
   return self->lanes;
+}
+
+gboolean
+_cancel_gtk_timeline_get_bar (CancelGtkTimeline *self,
+                              CancelScope       *scope,
+                              graphene_rect_t   *bar)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), FALSE);
+  g_return_val_if_fail (CANCEL_IS_SCOPE (scope), FALSE);
+  g_return_val_if_fail (bar != NULL, FALSE);
+
+  return _cancel_gtk_timeline_view_bar (&self->view, _cancel_gtk_timeline_row_of (self, scope), bar);
+}
+
+void
+_cancel_gtk_timeline_get_visible_range (CancelGtkTimeline *self,
+                                        gint64            *from,
+                                        gint64            *to)
+{
+  g_return_if_fail (CANCEL_GTK_IS_TIMELINE (self));
+
+  *from = self->view.right - self->view.span;
+  *to = self->view.right;
+}
+
+gboolean
+_cancel_gtk_timeline_get_following (CancelGtkTimeline *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), FALSE);
+
+  return self->follow;
+}
+
+const char *
+_cancel_gtk_timeline_get_empty_text (CancelGtkTimeline *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), NULL);
+
+  return self->view.rows != NULL && self->view.rows->len == 0 ? self->empty_text : NULL;
 }
 
 guint
@@ -536,7 +546,7 @@ _cancel_gtk_timeline_get_scrolling (CancelGtkTimeline *self)
 {
   g_return_val_if_fail (CANCEL_GTK_IS_TIMELINE (self), FALSE);
 
-  return self->scroll_id != 0;
+  return self->tick_id != 0;
 }
 
 GtkWidget *
@@ -545,13 +555,15 @@ _cancel_gtk_timeline_new (void)
   return g_object_new (CANCEL_GTK_TYPE_TIMELINE, NULL);
 }
 
+/* GObject */
+
 static void
 cancel_gtk_timeline_dispose (GObject *object)
 {
   CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (object);
 
   _cancel_gtk_timeline_set_registry (self, NULL);
-  g_clear_handle_id (&self->scroll_id, g_source_remove);
+  g_clear_pointer (&self->jump_button, gtk_widget_unparent);
 
   G_OBJECT_CLASS (cancel_gtk_timeline_parent_class)->dispose (object);
 }
@@ -562,6 +574,8 @@ cancel_gtk_timeline_finalize (GObject *object)
   CancelGtkTimeline *self = CANCEL_GTK_TIMELINE (object);
 
   g_clear_pointer (&self->lanes, g_ptr_array_unref);
+  g_clear_pointer (&self->view.rows, g_array_unref);
+  g_free (self->empty_text);
 
   G_OBJECT_CLASS (cancel_gtk_timeline_parent_class)->finalize (object);
 }
@@ -572,11 +586,14 @@ cancel_gtk_timeline_class_init (CancelGtkTimelineClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  _cancel_gtk_i18n_init ();
+
   object_class->dispose = cancel_gtk_timeline_dispose;
   object_class->finalize = cancel_gtk_timeline_finalize;
 
   widget_class->snapshot = cancel_gtk_timeline_snapshot;
   widget_class->measure = cancel_gtk_timeline_measure;
+  widget_class->size_allocate = cancel_gtk_timeline_size_allocate;
   widget_class->map = cancel_gtk_timeline_map;
   widget_class->unmap = cancel_gtk_timeline_unmap;
   widget_class->query_tooltip = cancel_gtk_timeline_query_tooltip;
@@ -584,9 +601,10 @@ cancel_gtk_timeline_class_init (CancelGtkTimelineClass *klass)
   /**
    * CancelGtkTimeline::scope-activated:
    * @self: the timeline
-   * @scope: the operation whose bar was clicked
+   * @scope: the operation whose row was clicked or activated
    *
-   * Emitted on the GTK thread when a bar is clicked.
+   * Emitted on the GTK thread when a row is clicked, or activated with
+   * the keyboard (<kbd>Enter</kbd>).
    */
   signals[SCOPE_ACTIVATED] =
     g_signal_new ("scope-activated",
@@ -595,24 +613,38 @@ cancel_gtk_timeline_class_init (CancelGtkTimelineClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, CANCEL_TYPE_SCOPE);
 
+  _cancel_gtk_timeline_class_init_input (widget_class);
+
   gtk_widget_class_set_css_name (widget_class, "canceltimeline");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 cancel_gtk_timeline_init (CancelGtkTimeline *self)
 {
-  GtkGesture *click = gtk_gesture_click_new ();
+  GtkWidget *widget = GTK_WIDGET (self);
 
+  self->follow = TRUE;
   self->span = self->max_span = DEFAULT_SPAN;
   self->lanes = g_ptr_array_new_with_free_func (g_object_unref);
+  self->view.selected = self->view.hovered = self->view.cursor = G_MAXUINT;
 
-  g_signal_connect (click, "released", G_CALLBACK (on_released), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  _cancel_gtk_timeline_init_input (self);
 
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  /* Shown while the view is away from now. */
+  self->jump_button = gtk_button_new_with_mnemonic (_("_Jump to Now"));
+  gtk_widget_set_tooltip_text (self->jump_button, _("Follow the current time (End)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->jump_button), "timeline.jump-to-now");
+  gtk_widget_add_css_class (self->jump_button, "jump-to-now");
+  gtk_widget_set_visible (self->jump_button, FALSE);
+  gtk_widget_set_parent (self->jump_button, widget);
+  gtk_widget_action_set_enabled (widget, "timeline.jump-to-now", FALSE);
+
+  gtk_widget_set_focusable (widget, TRUE);
+  gtk_widget_set_has_tooltip (widget, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Timeline of operations"),
                                   -1);
 }
+

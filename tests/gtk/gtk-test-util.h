@@ -127,3 +127,47 @@ test_init_gtk_or_skip (void)
   g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
   return FALSE;
 }
+
+typedef struct
+{
+  GdkPaintable  *paintable;
+  int            width;
+  int            height;
+  GskRenderNode *node;
+} TestCapture;
+
+/* The paintable holds the widget's last frame; right after a redraw was
+ * queued it may have none yet: let the frame clock run until it has. */
+static inline gboolean
+test_capture_node (gpointer data)
+{
+  TestCapture *capture = data;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (capture->paintable, snapshot, capture->width, capture->height);
+  capture->node = gtk_snapshot_free_to_node (snapshot);
+
+  return capture->node != NULL;
+}
+
+/* Renders @window's current frame with its own renderer to a PNG. */
+static inline void
+test_save_window_png (GtkWidget  *window,
+                      const char *path)
+{
+  GdkPaintable *paintable = gtk_widget_paintable_new (window);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  TestCapture capture = { paintable, gtk_widget_get_width (window), gtk_widget_get_height (window), NULL };
+  GdkTexture *texture;
+
+  test_wait_for (test_capture_node, &capture, "a frame of the window");
+
+  texture = gsk_renderer_render_texture (renderer, capture.node,
+                                         &GRAPHENE_RECT_INIT (0, 0, capture.width, capture.height));
+  gsk_render_node_unref (capture.node);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %d×%d screenshot to %s", capture.width, capture.height, path);
+
+  g_object_unref (texture);
+  g_object_unref (paintable);
+}

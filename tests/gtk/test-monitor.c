@@ -680,10 +680,10 @@ test_monitor_timeline (Fixture       *f,
 
   test_wait_for (timeline_drew, f, "the timeline to draw the scopes");
 
-  /* Newest first; finished ones too. */
+  /* Running ones first, in the order they began, then finished ones. */
   lanes = _cancel_gtk_timeline_get_lanes (timeline);
-  g_assert_cmpstr (cancel_scope_get_name (g_ptr_array_index (lanes, 0)), ==, "Newest");
-  g_assert_cmpstr (cancel_scope_get_name (g_ptr_array_index (lanes, 1)), ==, "Cancelled");
+  g_assert_cmpstr (cancel_scope_get_name (g_ptr_array_index (lanes, 0)), ==, "Cancelled");
+  g_assert_cmpstr (cancel_scope_get_name (g_ptr_array_index (lanes, 1)), ==, "Newest");
   g_assert_cmpstr (cancel_scope_get_name (g_ptr_array_index (lanes, 2)), ==, "Old");
 }
 
