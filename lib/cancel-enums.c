@@ -17,7 +17,8 @@ G_DEFINE_ENUM_TYPE (CancelReason, cancel_reason,
   G_DEFINE_ENUM_VALUE (CANCEL_REASON_SIGNAL, "signal"),
   G_DEFINE_ENUM_VALUE (CANCEL_REASON_CONDITION, "condition"),
   G_DEFINE_ENUM_VALUE (CANCEL_REASON_PARENT, "parent"),
-  G_DEFINE_ENUM_VALUE (CANCEL_REASON_ERROR, "error"))
+  G_DEFINE_ENUM_VALUE (CANCEL_REASON_ERROR, "error"),
+  G_DEFINE_ENUM_VALUE (CANCEL_REASON_DISCONNECTED, "disconnected"))
 
 G_DEFINE_ENUM_TYPE (CancelStatus, cancel_status,
   G_DEFINE_ENUM_VALUE (CANCEL_STATUS_PENDING, "pending"),
@@ -137,6 +138,7 @@ cancel_reason_get_display_name (CancelReason reason)
     case CANCEL_REASON_CONDITION: return C_("reason", "Condition");
     case CANCEL_REASON_PARENT:    return C_("reason", "Parent");
     case CANCEL_REASON_ERROR:     return C_("reason", "Error");
+    case CANCEL_REASON_DISCONNECTED: return C_("reason", "Disconnected");
     default:                      return C_("reason", "Unknown");
     }
 }

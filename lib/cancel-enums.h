@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @CANCEL_REASON_PARENT: an ancestor or a linked cancellable was cancelled;
  *   [property@Cancel.Scope:origin-reason] tells why that one was
  * @CANCEL_REASON_ERROR: a failure elsewhere made the work pointless
+ * @CANCEL_REASON_DISCONNECTED: the peer the work was for went away: a D-Bus
+ *   caller left the bus, a client closed its connection (Since: 0.2)
  *
  * Why a [class@Cancel.Scope] was cancelled.
  *
@@ -40,6 +42,7 @@ typedef enum
   CANCEL_REASON_CONDITION,
   CANCEL_REASON_PARENT,
   CANCEL_REASON_ERROR,
+  CANCEL_REASON_DISCONNECTED,
 } CancelReason;
 
 /**

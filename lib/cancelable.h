@@ -15,4 +15,6 @@
 # include "cancel-source.h"
 # include "cancel-registry.h"
 # include "cancel-registry-stats.h"
+# include "cancel-subprocess.h"
+# include "cancel-dbus.h"
 #undef CANCEL_INSIDE

@@ -17,6 +17,7 @@ test_reason_nicks (void)
     { CANCEL_REASON_CONDITION, "condition" },
     { CANCEL_REASON_PARENT, "parent" },
     { CANCEL_REASON_ERROR, "error" },
+    { CANCEL_REASON_DISCONNECTED, "disconnected" },
   };
   GEnumClass *klass = g_type_class_ref (CANCEL_TYPE_REASON);
   guint i;
@@ -94,7 +95,7 @@ test_display_names (void)
   int i;
 
   /* Every value has a non-empty display name, distinct from the others. */
-  for (i = CANCEL_REASON_NONE; i <= CANCEL_REASON_ERROR; i++)
+  for (i = CANCEL_REASON_NONE; i <= CANCEL_REASON_DISCONNECTED; i++)
     {
       const char *name = cancel_reason_get_display_name ((CancelReason) i);
       int j;

@@ -789,6 +789,7 @@ test_concurrent_tree (void)
           case CANCEL_REASON_TIMEOUT:
           case CANCEL_REASON_SIGNAL:
           case CANCEL_REASON_CONDITION:
+          case CANCEL_REASON_DISCONNECTED:
           default:
             g_assert_not_reached ();
           }

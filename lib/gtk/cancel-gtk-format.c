@@ -192,6 +192,11 @@ describe_ancestor (CancelScope *origin,
         ? g_strdup_printf (_("Cancelled because its parent “%s” failed (%s)"), name, message)
         : g_strdup_printf (_("Cancelled because its ancestor “%s” failed (%s)"), name, message);
 
+    case CANCEL_REASON_DISCONNECTED:
+      return is_parent
+        ? g_strdup_printf (_("Cancelled because the peer of its parent “%s” went away (%s)"), name, message)
+        : g_strdup_printf (_("Cancelled because the peer of its ancestor “%s” went away (%s)"), name, message);
+
     case CANCEL_REASON_MANUAL:
     case CANCEL_REASON_NONE:
     case CANCEL_REASON_PARENT:
@@ -228,6 +233,9 @@ describe_own (CancelScope *scope)
 
     case CANCEL_REASON_ERROR:
       return g_strdup_printf (_("Cancelled because of an error (%s)"), message);
+
+    case CANCEL_REASON_DISCONNECTED:
+      return g_strdup_printf (_("Cancelled because its peer went away (%s)"), message);
 
     case CANCEL_REASON_MANUAL:
     case CANCEL_REASON_NONE:
@@ -267,6 +275,7 @@ _cancel_gtk_describe_cause (CancelScope *scope)
     case CANCEL_REASON_SIGNAL:
     case CANCEL_REASON_CONDITION:
     case CANCEL_REASON_ERROR:
+    case CANCEL_REASON_DISCONNECTED:
     default:
       return describe_own (scope);
     }
