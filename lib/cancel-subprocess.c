@@ -66,7 +66,7 @@ report_signal (Wait       *wait,
 static gboolean
 kill_after_grace (gpointer user_data)
 {
-  Wait *wait = user_data;
+  Wait *wait = g_task_get_task_data (user_data);
   g_autofree char *message = NULL;
 
   g_clear_pointer (&wait->kill_source, g_source_unref);
