@@ -244,9 +244,13 @@ call_free (gpointer data)
   g_free (call);
 }
 
-/* The D-Bus timeout of a call under @scope: its remaining time, rounded
- * up to the next millisecond, so that the deadline, which cancels the
- * call with a reason, normally comes first. */
+/* How long after the scope's deadline GDBus's own timeout is set: the
+ * deadline, which cancels the call with its reason, comes first unless
+ * the deadline's timer thread is starved that long. */
+#define BACKSTOP_MSEC 1000
+
+/* The D-Bus timeout of a call under @scope: its remaining time, plus the
+ * backstop; the bus default if it has no deadline. */
 static int
 call_timeout_msec (CancelScope *scope)
 {
@@ -255,7 +259,7 @@ call_timeout_msec (CancelScope *scope)
   if (remaining == CANCEL_NO_DEADLINE)
     return -1;
 
-  return (int) CLAMP ((remaining + 999) / 1000, 1, G_MAXINT - 1);
+  return (int) MIN ((remaining + 999) / 1000 + BACKSTOP_MSEC, G_MAXINT - 1);
 }
 
 static void
@@ -321,10 +325,13 @@ call_done (GObject      *source_object,
  * @user_data: data for @callback
  *
  * Calls a method as g_dbus_connection_call() does, under @scope: the
- * call's D-Bus timeout is the time @scope has left
- * ([method@Cancel.Scope.get_remaining], the bus default when it has no
+ * call's D-Bus timeout is derived from the time @scope has left
+ * ([method@Cancel.Scope.get_remaining]; the bus default when it has no
  * deadline), and @scope is its cancellable. There is one timeout, the
- * scope's: when the deadline cuts the call, the error is
+ * scope's deadline: GDBus's own is set a second past it, as a backstop
+ * that never fires first unless the deadline's timer is starved (a
+ * deadline postponed during the call does not move it). When the
+ * deadline cuts the call, the error is
  * %G_IO_ERROR_TIMED_OUT with a message that names the method and the
  * scope (not GDBus's "Timeout was reached" after 25 s); when @scope is
  * cancelled for another reason, %G_IO_ERROR_CANCELLED with the reason.

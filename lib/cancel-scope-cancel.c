@@ -244,8 +244,8 @@ _cancel_scope_cancel_full (CancelScope  *self,
                            const char   *message)
 {
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
-  g_return_val_if_fail (reason > CANCEL_REASON_NONE && reason <= CANCEL_REASON_ERROR, FALSE);
-  g_return_val_if_fail (origin > CANCEL_REASON_NONE && origin <= CANCEL_REASON_ERROR, FALSE);
+  g_return_val_if_fail (reason > CANCEL_REASON_NONE && reason <= CANCEL_REASON_DISCONNECTED, FALSE);
+  g_return_val_if_fail (origin > CANCEL_REASON_NONE && origin <= CANCEL_REASON_DISCONNECTED, FALSE);
 
   return _cancel_scope_cancel_internal (self, reason, origin,
                                         g_ref_string_new (message != NULL ? message : _("Cancelled")));
@@ -310,7 +310,7 @@ cancel_scope_cancel (CancelScope  *self,
                      const char   *message)
 {
   g_return_val_if_fail (CANCEL_IS_SCOPE (self), FALSE);
-  g_return_val_if_fail (reason > CANCEL_REASON_NONE && reason <= CANCEL_REASON_ERROR, FALSE);
+  g_return_val_if_fail (reason > CANCEL_REASON_NONE && reason <= CANCEL_REASON_DISCONNECTED, FALSE);
 
   return _cancel_scope_cancel_full (self, reason, reason, message);
 }

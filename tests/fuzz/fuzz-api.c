@@ -748,7 +748,7 @@ check_scope (CancelScope *scope,
 
   if ((guint) status >= CANCEL_N_STATUSES)
     fuzz_fail ("%s: scope %p has status %d", where, scope, status);
-  if ((guint) reason > CANCEL_REASON_ERROR || (guint) origin > CANCEL_REASON_ERROR)
+  if ((guint) reason > CANCEL_REASON_DISCONNECTED || (guint) origin > CANCEL_REASON_DISCONNECTED)
     fuzz_fail ("%s: scope %p has reason %d, origin %d", where, scope, reason, origin);
 
   progress = cancel_scope_get_progress (scope);
@@ -2560,7 +2560,7 @@ run_op_held (State        *st,
 
           (void) fired;
           (void) message;
-          if ((guint) reason > CANCEL_REASON_ERROR)
+          if ((guint) reason > CANCEL_REASON_DISCONNECTED)
             fuzz_fail ("src_query: reason %d", reason);
         }
       }
