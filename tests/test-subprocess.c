@@ -18,20 +18,25 @@ got_result (GObject      *source_object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* /bin/sh -c SCRIPT, its stdout piped when @pipe. */
+/* /bin/sh -c SCRIPT, its stdout piped when @pipe. The script starts once
+ * its pid was read: GSubprocess forgets the pid of a reaped process. */
 static GSubprocess *
 spawn_sh (const char *script,
           gboolean    pipe,
           GPid       *pid)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *held = g_strconcat ("read _; ", script, NULL);
   GSubprocess *process;
 
-  process = g_subprocess_new (pipe ? G_SUBPROCESS_FLAGS_STDOUT_PIPE : G_SUBPROCESS_FLAGS_NONE,
-                              &error, "/bin/sh", "-c", script, NULL);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                              (pipe ? G_SUBPROCESS_FLAGS_STDOUT_PIPE : G_SUBPROCESS_FLAGS_NONE),
+                              &error, "/bin/sh", "-c", held, NULL);
   g_assert_no_error (error);
   *pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (process), NULL, 10);
   g_assert_cmpint (*pid, >, 0);
+  g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, &error);
+  g_assert_no_error (error);
 
   return process;
 }
