@@ -107,6 +107,7 @@ scope_cancelled (CancelScope *scope,
       /* Translators: %s is a command */
       message = g_strdup_printf (_("Sent SIGKILL to “%s”"), wait->command);
       report_signal (wait, message);
+      g_debug ("%s", message);
       g_subprocess_force_exit (wait->process);
       return;
     }
@@ -115,6 +116,7 @@ scope_cancelled (CancelScope *scope,
   message = g_strdup_printf (_("Sent SIGTERM to “%s”; SIGKILL follows in %u ms"),
                              wait->command, wait->grace_ms);
   report_signal (wait, message);
+  g_debug ("%s", message);
   g_subprocess_send_signal (wait->process, SIGTERM);
 
   wait->kill_source = g_timeout_source_new (wait->grace_ms);
