@@ -1,4 +1,4 @@
-/* cancel-demo-op-command.c: run a shell loop, terminate it on cancel
+/* cancel-demo-op-command.c: run a shell loop under the operation's scope
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,11 +12,12 @@
 
 #include "cancel-demo-operation-private.h"
 
-/* The command prints one line per step; each line is real progress. A
- * GCancellableSource on the scope brings the cancellation to the main
- * context, where the process gets SIGTERM, then SIGKILL if it is still
- * alive after the grace period. The scope ends when the process is gone,
- * so the monitor shows the operation until the work really stopped. */
+/* The command prints one line per step; each line is real progress. The
+ * library's subprocess integration (cancel_subprocess_wait_async()) stops
+ * it when the scope is cancelled: SIGTERM, then SIGKILL if it is still
+ * alive after the grace period, each reported in the scope's progress
+ * message. The operation returns when the process is gone, so the monitor
+ * shows it until the work really stopped. */
 
 #define LOOP \
   "i=0; while [ \"$i\" -lt \"$1\" ]; do i=$((i + 1)); echo \"$i\"; sleep \"$2\"; done"
@@ -28,12 +29,8 @@ typedef struct
   CancelScope      *scope;
   GSubprocess      *process;
   GDataInputStream *output;
-  GSource          *cancel_source;
-  guint             kill_id;
   guint             steps;
-  double            grace;
-  gboolean          terminated;
-  gboolean          killed;
+  guint             grace_ms;
 } CommandJob;
 
 static CommandJob *
@@ -52,18 +49,10 @@ command_job_unref (gpointer data)
     return;
 
   g_assert (job->task == NULL);
-  g_assert (job->kill_id == 0);
-  g_assert (job->cancel_source == NULL);
   g_clear_object (&job->output);
   g_clear_object (&job->process);
   g_clear_object (&job->scope);
   g_free (job);
-}
-
-static gboolean
-scope_is_running (CommandJob *job)
-{
-  return !cancel_status_is_final (cancel_scope_get_status (job->scope));
 }
 
 static void read_next_line (CommandJob *job);
@@ -84,7 +73,9 @@ read_line_done (GObject      *source_object,
       return;
     }
 
-  if (scope_is_running (job) && !job->terminated)
+  /* Once cancelled, the progress message says which signal was sent. */
+  if (!g_cancellable_is_cancelled (G_CANCELLABLE (job->scope)) &&
+      !cancel_status_is_final (cancel_scope_get_status (job->scope)))
     {
       guint step = (guint) strtoul (line, NULL, 10);
       g_autofree char *message = NULL;
@@ -107,63 +98,21 @@ read_next_line (CommandJob *job)
                                        read_line_done, command_job_ref (job));
 }
 
-static gboolean
-kill_timeout (gpointer user_data)
-{
-  CommandJob *job = user_data;
-
-  job->kill_id = 0;
-  job->killed = TRUE;
-  cancel_scope_report_progress (job->scope, cancel_scope_get_progress (job->scope),
-                                _("Still running after the grace period: sent SIGKILL"));
-  g_subprocess_force_exit (job->process);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-scope_cancelled (GCancellable *cancellable,
-                 gpointer      user_data)
-{
-  CommandJob *job = user_data;
-  g_autofree char *grace = NULL;
-  g_autofree char *message = NULL;
-
-  g_clear_pointer (&job->cancel_source, g_source_unref);
-
-  job->terminated = TRUE;
-  g_subprocess_send_signal (job->process, SIGTERM);
-
-  grace = g_strdup_printf ("%.1f", job->grace);
-  /* Translators: %s is a number of seconds, e.g. "3.0" */
-  message = g_strdup_printf (_("Sent SIGTERM, SIGKILL follows in %s s"), grace);
-  cancel_scope_report_progress (job->scope, cancel_scope_get_progress (job->scope), message);
-
-  job->kill_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (job->grace * 1000),
-                                     kill_timeout, command_job_ref (job),
-                                     command_job_unref);
-  g_source_set_name_by_id (job->kill_id, "[cancelable-demo] kill after grace");
-
-  return G_SOURCE_REMOVE;
-}
-
 static char *
-describe_exit (CommandJob *job)
+describe_exit (CommandJob *job,
+               int         exit_status,
+               int         term_signal)
 {
-  if (g_subprocess_get_if_signaled (job->process))
-    {
-      int sig = g_subprocess_get_term_sig (job->process);
-
-      if (sig == SIGKILL && job->killed)
-        return g_strdup (_("Killed with SIGKILL after the grace period"));
-      if (sig == SIGTERM)
-        return g_strdup (_("Terminated by SIGTERM"));
-      /* Translators: %s is a signal name, e.g. "SIGSEGV" */
-      return g_strdup_printf (_("Ended by signal %s"), g_strsignal (sig));
-    }
+  if (term_signal == SIGKILL && job->grace_ms > 0)
+    return g_strdup (_("Killed with SIGKILL after the grace period"));
+  if (term_signal == SIGTERM)
+    return g_strdup (_("Terminated by SIGTERM"));
+  if (term_signal != 0)
+    /* Translators: %s is a signal name, e.g. "SIGSEGV" */
+    return g_strdup_printf (_("Ended by signal %s"), g_strsignal (term_signal));
 
   /* Translators: %d is the exit status of a process */
-  return g_strdup_printf (_("Exited with status %d"), g_subprocess_get_exit_status (job->process));
+  return g_strdup_printf (_("Exited with status %d"), exit_status);
 }
 
 static void
@@ -173,34 +122,19 @@ wait_done (GObject      *source_object,
 {
   CommandJob *job = user_data;
   GError *error = NULL;
+  int exit_status, term_signal;
   char *summary;
 
-  g_subprocess_wait_finish (job->process, result, NULL);
-
-  g_clear_handle_id (&job->kill_id, g_source_remove);
-  if (job->cancel_source != NULL)
-    {
-      g_source_destroy (job->cancel_source);
-      g_clear_pointer (&job->cancel_source, g_source_unref);
-    }
-
-  summary = describe_exit (job);
-
-  if (!cancel_scope_set_error_if_cancelled (job->scope, &error) &&
-      !g_subprocess_get_successful (job->process))
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                 /* Translators: %s says how the command ended */
-                 _("The command failed: %s"), summary);
-
-  if (error == NULL)
-    {
-      g_free (summary);
-      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "Ran %u step",
-                                              "Ran %u steps",
-                                              job->steps),
-                                 job->steps);
-    }
+  /* The error names the operation and the reason when it was cancelled,
+   * the command and its status when it failed. */
+  if (cancel_subprocess_wait_finish (job->process, result, &exit_status, &term_signal, &error))
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Ran %u step",
+                                            "Ran %u steps",
+                                            job->steps),
+                               job->steps);
+  else
+    summary = describe_exit (job, exit_status, term_signal);
 
   _cancel_demo_operation_return (g_steal_pointer (&job->task), summary, error);
   command_job_unref (job);
@@ -217,7 +151,6 @@ _cancel_demo_run_command (GTask *task)
   g_autofree char *script = NULL;
   GError *error = NULL;
   CommandJob *job;
-  GSource *source;
 
   cancel_scope_begin (scope);
   if (cancel_scope_set_error_if_cancelled (scope, &error))
@@ -231,7 +164,7 @@ _cancel_demo_run_command (GTask *task)
   job->task = task;
   job->scope = g_object_ref (scope);
   job->steps = MAX (sizes->command_steps, 1);
-  job->grace = sizes->kill_grace;
+  job->grace_ms = (guint) (sizes->kill_grace * 1000);
 
   /* The C locale's decimal point, whatever the user's locale. */
   g_ascii_dtostr (step_str, sizeof step_str, sizes->command_step);
@@ -251,14 +184,8 @@ _cancel_demo_run_command (GTask *task)
   job->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (job->process));
   read_next_line (job);
 
-  g_subprocess_wait_async (job->process, NULL, wait_done, command_job_ref (job));
-
-  source = g_cancellable_source_new (G_CANCELLABLE (scope));
-  g_source_set_callback (source, G_SOURCE_FUNC (scope_cancelled),
-                         command_job_ref (job), command_job_unref);
-  g_source_set_name (source, "[cancelable-demo] command cancelled");
-  g_source_attach (source, g_main_context_get_thread_default ());
-  job->cancel_source = source;
-
-  command_job_unref (job);
+  /* The operation ends the scope itself, with its summary. */
+  cancel_subprocess_wait_async (job->process, "sh", scope,
+                                CANCEL_SUBPROCESS_FLAGS_REPORT_SIGNALS, job->grace_ms,
+                                wait_done, job);
 }

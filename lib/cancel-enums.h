@@ -26,9 +26,9 @@ G_BEGIN_DECLS
  * @CANCEL_REASON_PARENT: an ancestor or a linked cancellable was cancelled;
  *   [property@Cancel.Scope:origin-reason] tells why that one was
  * @CANCEL_REASON_ERROR: a failure elsewhere made the work pointless
- * @CANCEL_REASON_DISCONNECTED: the peer the work was for went away (an
- *   HTTP client closed its connection before the response was complete)
- *   (Since: 0.2)
+ * @CANCEL_REASON_DISCONNECTED: the peer the work was for went away: a D-Bus
+ *   caller left the bus, an HTTP client closed its connection before the
+ *   response was complete (Since: 0.2)
  *
  * Why a [class@Cancel.Scope] was cancelled.
  *

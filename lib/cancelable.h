@@ -16,4 +16,6 @@
 # include "cancel-stream.h"
 # include "cancel-registry.h"
 # include "cancel-registry-stats.h"
+# include "cancel-subprocess.h"
+# include "cancel-dbus.h"
 #undef CANCEL_INSIDE

@@ -519,6 +519,151 @@ def test_condition_keywords_on_main_context():
         raise AssertionError('a zero interval was accepted')
 
 
+def test_subprocess():
+    """A process waited for under a scope: the outcome comes as out
+    arguments, a cancelled scope stops the process, a command that does
+    not exist raises the spawn error and fails the scope."""
+    scope = Cancel.Scope.new_full(None, 'Python child', Cancel.ScopeFlags.UNREGISTERED)
+    process = Gio.Subprocess.new(['/bin/sh', '-c', 'exit 3'], Gio.SubprocessFlags.NONE)
+    results = []
+    Cancel.subprocess_wait_async(process, 'sh', scope, Cancel.SubprocessFlags.END_SCOPE, 1000,
+                                 lambda source, result: results.append((source, result)))
+    run_until(lambda: results)
+    assert results[0][0] is process
+    try:
+        Cancel.subprocess_wait_finish(process, results[0][1])
+    except GLib.Error as error:
+        assert error.matches(GLib.spawn_exit_error_quark(), 3), error
+        assert error.message == 'Command “sh” exited with status 3', error.message
+    else:
+        raise AssertionError('exit status 3 did not raise')
+    assert scope.get_status() == Cancel.Status.FAILED
+
+    # A successful exit: (True, exit_status, term_signal).
+    scope = Cancel.Scope.new_full(None, 'Python true', Cancel.ScopeFlags.UNREGISTERED)
+    scope.begin()
+    process = Gio.Subprocess.new(['/bin/sh', '-c', 'exit 0'], Gio.SubprocessFlags.NONE)
+    results = []
+    Cancel.subprocess_wait_async(process, None, scope, Cancel.SubprocessFlags.NONE, 0,
+                                 lambda source, result: results.append(result))
+    run_until(lambda: results)
+    assert tuple(Cancel.subprocess_wait_finish(process, results[0])) == (True, 0, 0)
+    assert scope.get_status() == Cancel.Status.RUNNING
+    scope.end()
+
+    # run: cancelled, the process gets SIGTERM; the scope ends cancelled.
+    scope = Cancel.Scope.new_full(None, 'Python run', Cancel.ScopeFlags.UNREGISTERED)
+    results = []
+    Cancel.subprocess_run_async(['/bin/sh', '-c', 'exec sleep 30'], Gio.SubprocessFlags.NONE,
+                                scope, Cancel.SubprocessFlags.END_SCOPE, 1000,
+                                lambda source, result: results.append(result))
+    scope.cancel(Cancel.Reason.MANUAL, 'Stop')
+    run_until(lambda: results)
+    try:
+        Cancel.subprocess_run_finish(results[0])
+    except GLib.Error as error:
+        assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED), error
+        assert 'Stop' in error.message, error.message
+    else:
+        raise AssertionError('a cancelled run did not raise')
+    assert scope.get_status() == Cancel.Status.CANCELLED
+
+    scope = Cancel.Scope.new_full(None, 'Python missing', Cancel.ScopeFlags.UNREGISTERED)
+    results = []
+    Cancel.subprocess_run_async(['/nonexistent/cancelable-command'], Gio.SubprocessFlags.NONE,
+                                scope, Cancel.SubprocessFlags.END_SCOPE, 1000,
+                                lambda source, result: results.append(result))
+    run_until(lambda: results)
+    try:
+        Cancel.subprocess_run_finish(results[0])
+    except GLib.Error as error:
+        assert error.matches(GLib.spawn_error_quark(), GLib.SpawnError.NOENT), error
+    else:
+        raise AssertionError('a missing command did not raise')
+    assert scope.get_status() == Cancel.Status.FAILED
+
+
+DBUS_XML = """
+<node>
+  <interface name='org.cancelable.Test.Worker'>
+    <method name='Sleep'/>
+    <method name='Echo'><arg type='s' direction='out'/></method>
+  </interface>
+</node>
+"""
+
+
+def test_dbus():
+    """On a private bus: a method implementation's scope, cancelled as
+    DISCONNECTED when its caller closes its connection; a call under a
+    scope with 0.3 s left raises TIMED_OUT; a call that succeeds."""
+    bus = Gio.TestDBus.new(Gio.TestDBusFlags.NONE)
+    bus.up()
+    try:
+        flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+                 Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+        service = Gio.DBusConnection.new_for_address_sync(bus.get_bus_address(), flags)
+        client = Gio.DBusConnection.new_for_address_sync(bus.get_bus_address(), flags)
+        calls = []
+
+        def method_call(connection, sender, path, interface, method, parameters, invocation):
+            scope = Cancel.dbus_invocation_get_scope(invocation)
+            if method == 'Echo':
+                invocation.return_value(GLib.Variant('(s)', (scope.get_name(),)))
+            else:
+                calls.append((scope, invocation))
+
+        info = Gio.DBusNodeInfo.new_for_xml(DBUS_XML).interfaces[0]
+        registration = service.register_object('/org/cancelable/Test', info, method_call,
+                                               None, None)
+
+        def call(method, scope):
+            results = []
+            Cancel.dbus_connection_call_async(client, service.get_unique_name(),
+                                              '/org/cancelable/Test',
+                                              'org.cancelable.Test.Worker', method, None, None,
+                                              Gio.DBusCallFlags.NONE, scope,
+                                              lambda source, result: results.append(result))
+            run_until(lambda: results)
+            return Cancel.dbus_connection_call_finish(client, results[0])
+
+        plain = Cancel.Scope.new_full(None, 'Python echo', Cancel.ScopeFlags.UNREGISTERED)
+        plain.begin()
+        assert call('Echo', plain).unpack() == ('org.cancelable.Test.Worker.Echo',)
+        plain.end()
+
+        scope = Cancel.Scope.new_full(None, 'Python sleep', Cancel.ScopeFlags.UNREGISTERED)
+        scope.begin()
+        assert scope.set_timeout(0.3)
+        started = GLib.get_monotonic_time()
+        try:
+            call('Sleep', scope)
+        except GLib.Error as error:
+            assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.TIMED_OUT), error
+            assert 'org.cancelable.Test.Worker.Sleep' in error.message, error.message
+        else:
+            raise AssertionError('the deadline did not cut the call')
+        assert GLib.get_monotonic_time() - started < 5 * 1000000
+        scope.end()
+
+        # The service still sleeps for the client; the client leaves.
+        run_until(lambda: calls)
+        served, invocation = calls[0]
+        assert served.get_name() == 'org.cancelable.Test.Worker.Sleep'
+        assert served.get_status() == Cancel.Status.RUNNING
+        client.close_sync(None)
+        run_until(served.is_cancelled)
+        assert served.get_reason() == Cancel.Reason.DISCONNECTED
+        invocation.return_value(None)
+        served.end()
+        assert served.get_status() == Cancel.Status.CANCELLED
+
+        service.unregister_object(registration)
+        service.close_sync(None)
+    finally:
+        bus.down()
+
+
 TESTS = [
     test_timeout_under_main_loop,
     test_cancel_with_signal_reason,
@@ -537,6 +682,8 @@ TESTS = [
     test_streams_report_progress,
     test_file_copy_reports_bytes,
     test_condition_keywords_on_main_context,
+    test_subprocess,
+    test_dbus,
     test_every_function_called,
 ]
 

@@ -790,6 +790,7 @@ test_concurrent_tree (void)
           case CANCEL_REASON_SIGNAL:
           case CANCEL_REASON_DISCONNECTED:
           case CANCEL_REASON_CONDITION:
+          case CANCEL_REASON_DISCONNECTED:
           default:
             g_assert_not_reached ();
           }

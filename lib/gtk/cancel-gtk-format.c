@@ -194,8 +194,8 @@ describe_ancestor (CancelScope *origin,
 
     case CANCEL_REASON_DISCONNECTED:
       return is_parent
-        ? g_strdup_printf (_("Cancelled because the peer of its parent “%s” disconnected"), name)
-        : g_strdup_printf (_("Cancelled because the peer of its ancestor “%s” disconnected"), name);
+        ? g_strdup_printf (_("Cancelled because the peer of its parent “%s” went away (%s)"), name, message)
+        : g_strdup_printf (_("Cancelled because the peer of its ancestor “%s” went away (%s)"), name, message);
 
     case CANCEL_REASON_MANUAL:
     case CANCEL_REASON_NONE:
@@ -235,7 +235,7 @@ describe_own (CancelScope *scope)
       return g_strdup_printf (_("Cancelled because of an error (%s)"), message);
 
     case CANCEL_REASON_DISCONNECTED:
-      return g_strdup (message[0] != '\0' ? message : _("Cancelled because the peer disconnected"));
+      return g_strdup_printf (_("Cancelled because its peer went away (%s)"), message);
 
     case CANCEL_REASON_MANUAL:
     case CANCEL_REASON_NONE:

@@ -293,6 +293,96 @@ function testBadValuesThrow() {
         !Cancel.status_is_final(Cancel.Status.SHIELDED), 'final');
 }
 
+// A process under a scope: the outcome as [ok, exit_status, term_signal];
+// a cancelled scope stops it; a missing command throws the spawn error.
+function testSubprocess() {
+    const scope = unregistered('Child');
+    const process = Gio.Subprocess.new(['/bin/sh', '-c', 'exit 0'], Gio.SubprocessFlags.NONE);
+    let outcome = null;
+    Cancel.subprocess_wait_async(process, 'sh', scope, Cancel.SubprocessFlags.END_SCOPE, 1000,
+        (source, result) => (outcome = Cancel.subprocess_wait_finish(source, result)));
+    runUntil(() => outcome !== null);
+    assert(`${outcome}` === 'true,0,0', `outcome ${outcome}`);
+    assert(scope.get_status() === Cancel.Status.COMPLETED, 'completed');
+
+    const stopped = unregistered('Stopped child');
+    let error = null;
+    Cancel.subprocess_run_async(['/bin/sh', '-c', 'exec sleep 30'], Gio.SubprocessFlags.NONE,
+        stopped, Cancel.SubprocessFlags.END_SCOPE, 1000, (source, result) => {
+            try {
+                Cancel.subprocess_run_finish(result);
+                error = 'no error';
+            } catch (e) {
+                error = e;
+            }
+        });
+    stopped.cancel(Cancel.Reason.MANUAL, 'Stop');
+    runUntil(() => error !== null);
+    assert(error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED),
+        `${error}`);
+    assert(stopped.get_status() === Cancel.Status.CANCELLED, 'cancelled');
+}
+
+// A peer-to-peer connection (GTestDBus forks a watcher, which SpiderMonkey's
+// exit does not survive): the method's scope is named after it, a call
+// under a scope returns the reply, and closing the client cancels the
+// scope of a call still running as DISCONNECTED.
+function testDBus() {
+    const dir = GLib.dir_make_tmp('cancel-gjs-XXXXXX');
+    const server = Gio.DBusServer.new_sync(`unix:dir=${dir}`, Gio.DBusServerFlags.NONE,
+        Gio.dbus_generate_guid(), null, null);
+    const info = Gio.DBusNodeInfo.new_for_xml(`<node>
+        <interface name='org.cancelable.Test.Worker'>
+          <method name='Sleep'/>
+          <method name='Echo'><arg type='s' direction='out'/></method>
+        </interface></node>`).interfaces[0];
+    let service = null;
+    let registration = 0;
+    const sleeping = [];
+    server.connect('new-connection', (srv, connection) => {
+        service = connection;
+        registration = connection.register_object('/org/cancelable/Test', info,
+            (conn, sender, path, iface, method, params, invocation) => {
+                const scope = Cancel.dbus_invocation_get_scope(invocation);
+                if (method === 'Echo')
+                    invocation.return_value(new GLib.Variant('(s)', [scope.get_name()]));
+                else
+                    sleeping.push([scope, invocation]);
+            }, null, null);
+        return true;
+    });
+    server.start();
+    let client = null;
+    Gio.DBusConnection.new_for_address(server.get_client_address(),
+        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT, null, null,
+        (source, result) => (client = Gio.DBusConnection.new_for_address_finish(result)));
+    runUntil(() => client !== null && service !== null);
+
+    const scope = unregistered('Echo');
+    scope.begin();
+    let reply = null;
+    Cancel.dbus_connection_call_async(client, null, '/org/cancelable/Test',
+        'org.cancelable.Test.Worker', 'Echo', null, null, Gio.DBusCallFlags.NONE, scope,
+        (source, result) => (reply = Cancel.dbus_connection_call_finish(source, result)));
+    runUntil(() => reply !== null);
+    assert(reply.deepUnpack()[0] === 'org.cancelable.Test.Worker.Echo', `${reply.print(true)}`);
+    scope.end();
+
+    client.call(null, '/org/cancelable/Test',
+        'org.cancelable.Test.Worker', 'Sleep', null, null, Gio.DBusCallFlags.NONE, -1, null, null);
+    runUntil(() => sleeping.length === 1);
+    const [served, invocation] = sleeping[0];
+    client.close_sync(null);
+    runUntil(() => served.is_cancelled());
+    assert(served.get_reason() === Cancel.Reason.DISCONNECTED, `reason ${served.get_reason()}`);
+    invocation.return_value(null);
+    served.end();
+
+    service.unregister_object(registration);
+    server.stop();
+    GLib.rmdir(dir);
+}
+
 function testEveryFunctionCalled() {
     const repo = GIRepository.Repository.get_default();
     const names = new Set();
@@ -322,7 +412,8 @@ function testEveryFunctionCalled() {
 
 const TESTS = [testLifecycle, testFailAndDeadlines, testTreeAndWatch, testCleanup, testRegistry,
     testStreams, testSignalsOnOwnerContext, testWaitAsync, testImplicitParentRule,
-    testConditionOnMainContext, testBadValuesThrow, testEveryFunctionCalled];
+    testConditionOnMainContext, testBadValuesThrow, testSubprocess, testDBus,
+    testEveryFunctionCalled];
 
 print(`1..${TESTS.length}`);
 let failures = 0;

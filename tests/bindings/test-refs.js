@@ -1133,6 +1133,78 @@ function testConditionOnMainContext() {
     fin.wait();
 }
 
+// D-Bus over a peer-to-peer connection (GTestDBus forks a watcher, which
+// SpiderMonkey's exit does not survive): dbus_invocation_get_scope is
+// (transfer none), the invocation owns the scope; dbus_connection_call_finish
+// returns a (transfer full) reply.
+function testDBus() {
+    const dir = GLib.dir_make_tmp('cancel-refs-XXXXXX');
+    const server = Gio.DBusServer.new_sync(`unix:dir=${dir}`, Gio.DBusServerFlags.NONE,
+        Gio.dbus_generate_guid(), null, null);
+    const info = Gio.DBusNodeInfo.new_for_xml(`<node>
+        <interface name='org.cancelable.Test.Worker'>
+          <method name='Hold'/>
+          <method name='Echo'><arg type='s' direction='out'/></method>
+        </interface></node>`).interfaces[0];
+    let service = null;
+    let registration = 0;
+    const held = [];
+    server.connect('new-connection', (srv, connection) => {
+        service = connection;
+        registration = connection.register_object('/org/cancelable/Test', info,
+            (conn, sender, path, iface, method, params, invocation) => {
+                if (method === 'Hold') {
+                    held.push(invocation);
+                } else {
+                    const name = Cancel.dbus_invocation_get_scope(invocation).get_name();
+                    invocation.return_value(new GLib.Variant('(s)', [name]));
+                }
+            }, null, null);
+        return true;
+    });
+    server.start();
+    let client = null;
+    Gio.DBusConnection.new_for_address(server.get_client_address(),
+        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT, null, null,
+        (source, result) => (client = Gio.DBusConnection.new_for_address_finish(result)));
+    runUntil(() => client !== null && service !== null);
+
+    client.call(null, '/org/cancelable/Test', 'org.cancelable.Test.Worker', 'Hold', null, null,
+        Gio.DBusCallFlags.NONE, -1, null, null);
+    runUntil(() => held.length === 1);
+    let invocation = held.pop();
+    let scope = Cancel.dbus_invocation_get_scope(invocation);
+    hammer('func:dbus_invocation_get_scope', [invocation, scope],
+        () => Cancel.dbus_invocation_get_scope(invocation), result => result === scope);
+    invocation.return_value(null);
+    invocation = scope = null;
+
+    const caller = Cancel.Scope.new_full(null, 'Echo', Cancel.ScopeFlags.UNREGISTERED);
+    caller.begin();
+    const objects = [client, caller];
+    settle();
+    const before = refs(objects);
+    for (let i = 0; i < 200; i++) {
+        let reply = null;
+        Cancel.dbus_connection_call_async(client, null, '/org/cancelable/Test',
+            'org.cancelable.Test.Worker', 'Echo', null, new GLib.VariantType('(s)'),
+            Gio.DBusCallFlags.NONE, caller,
+            (source, result) => (reply = Cancel.dbus_connection_call_finish(source, result)));
+        runUntil(() => reply !== null);
+        assertEqual(reply.deepUnpack()[0], 'org.cancelable.Test.Worker.Echo', 'reply');
+    }
+    settle();
+    // GDBus drops its references from its worker thread, a moment later.
+    runUntil(() => refs(objects).every((count, i) => count === before[i]));
+    covered.add('func:dbus_connection_call_finish');
+    caller.end();
+
+    service.unregister_object(registration);
+    client.close_sync(null);
+    server.stop();
+    GLib.rmdir(dir);
+}
+
 function testEveryCallCovered() {
     // Every pointer-returning call of the typelib was made above (new API
     // must come with its reference-count test).
@@ -1167,6 +1239,7 @@ const TESTS = [
     ['sources', testSources],
     ['condition-on-main-context', testConditionOnMainContext],
     ['signal-handlers', testSignalHandlers],
+    ['dbus', testDBus],
     ['every-call-covered', testEveryCallCovered],
 ];
 

@@ -1214,6 +1214,85 @@ def test_signal_handlers():
 
 
 # ---------------------------------------------------------------------------
+# D-Bus
+
+DBUS_XML = """
+<node>
+  <interface name='org.cancelable.Test.Worker'>
+    <method name='Hold'/>
+    <method name='Echo'><arg type='s' direction='out'/></method>
+  </interface>
+</node>
+"""
+
+
+def test_dbus():
+    """dbus_invocation_get_scope: (transfer none), the invocation owns the
+    scope; dbus_connection_call_finish: a (transfer full) reply. On a
+    private bus (GTestDBus)."""
+    bus = Gio.TestDBus.new(Gio.TestDBusFlags.NONE)
+    bus.up()
+    try:
+        flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+                 Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+        service = Gio.DBusConnection.new_for_address_sync(bus.get_bus_address(), flags)
+        client = Gio.DBusConnection.new_for_address_sync(bus.get_bus_address(), flags)
+        held = []
+
+        def method_call(connection, sender, path, interface, method, parameters, invocation):
+            if method == 'Hold':
+                held.append(invocation)
+            else:
+                name = Cancel.dbus_invocation_get_scope(invocation).get_name()
+                invocation.return_value(GLib.Variant('(s)', (name,)))
+
+        info = Gio.DBusNodeInfo.new_for_xml(DBUS_XML).interfaces[0]
+        registration = service.register_object('/org/cancelable/Test', info, method_call,
+                                               None, None)
+        client.call(service.get_unique_name(), '/org/cancelable/Test',
+                    'org.cancelable.Test.Worker', 'Hold', None, None,
+                    Gio.DBusCallFlags.NONE, -1, None, None)
+        run_until(lambda: held)
+        invocation = held.pop()
+        scope = Cancel.dbus_invocation_get_scope(invocation)
+        hammer('func:dbus_invocation_get_scope', [invocation, scope],
+               lambda: Cancel.dbus_invocation_get_scope(invocation),
+               lambda result: result is scope)
+        invocation.return_value(None)
+        del invocation, scope
+
+        caller = Cancel.Scope.new_full(None, 'Echo', Cancel.ScopeFlags.UNREGISTERED)
+        caller.begin()
+        objects = [client, caller]
+        settle()
+        before = refs(objects)
+        for _ in range(200):
+            results = []
+            Cancel.dbus_connection_call_async(client, service.get_unique_name(),
+                                              '/org/cancelable/Test',
+                                              'org.cancelable.Test.Worker', 'Echo', None,
+                                              GLib.VariantType.new('(s)'),
+                                              Gio.DBusCallFlags.NONE, caller,
+                                              lambda source, result: results.append(result))
+            run_until(lambda: results)
+            reply = Cancel.dbus_connection_call_finish(client, results[0])
+            assert reply.unpack() == ('org.cancelable.Test.Worker.Echo',), reply
+            del results, reply
+        settle()
+        # GDBus drops its references from its worker thread, a moment later.
+        for obj, count in zip(objects, before):
+            wait_refcount(obj, count)
+        COVERED.add('func:dbus_connection_call_finish')
+        caller.end()
+
+        service.unregister_object(registration)
+        client.close_sync(None)
+        service.close_sync(None)
+    finally:
+        bus.down()
+
+
+# ---------------------------------------------------------------------------
 # Coverage of the typelib
 
 
@@ -1304,6 +1383,7 @@ TESTS = [
     test_condition_closure_released,
     test_unix_signal_fires,
     test_signal_handlers,
+    test_dbus,
     test_source_new_cancellable_not_nullable,
     test_every_call_covered,
 ]
