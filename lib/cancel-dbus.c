@@ -167,7 +167,7 @@ invocation_scope_release (gpointer data)
 {
   CancelScope *scope = data;
 
-  _cancel_scope_end_if_live (scope);
+  _cancel_scope_end_if_live (scope, NULL);
   g_object_unref (scope);
 }
 

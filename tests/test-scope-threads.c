@@ -788,7 +788,6 @@ test_concurrent_tree (void)
           case CANCEL_REASON_MANUAL:
           case CANCEL_REASON_TIMEOUT:
           case CANCEL_REASON_SIGNAL:
-          case CANCEL_REASON_DISCONNECTED:
           case CANCEL_REASON_CONDITION:
           case CANCEL_REASON_DISCONNECTED:
           default:
