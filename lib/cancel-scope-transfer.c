@@ -21,7 +21,7 @@
  *
  * From a binding, call it from a progress callback of your own, such as
  * the one of g_file_copy_async(); C code can pass
- * [func@Cancel.scope_file_progress] instead.
+ * [func@Cancel.Scope.file_progress] instead.
  *
  * Callable from any thread.
  *

@@ -32,8 +32,8 @@ spliced (GObject      *object,
 
   if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error) < 0)
     {
-      /* G_IO_ERROR_CANCELLED, with the reason in the message; what was
-       * copied before stays readable. */
+      /* G_IO_ERROR_CANCELLED, "Operation “Copy the archive” was cancelled
+       * (Manual): Stopped by the user"; what was copied stays readable. */
       g_print ("%s after %" G_GINT64_FORMAT " bytes\n", error->message,
                (gint64) cancel_input_stream_get_bytes_transferred (CANCEL_INPUT_STREAM (input)));
       cancel_scope_fail (scope, error);
@@ -53,10 +53,10 @@ main (void)
   GInputStream *input;
 
   source = g_memory_input_stream_new_from_data (g_malloc0 (SIZE), SIZE, g_free);
-  input = cancel_input_stream_new (source, scope, SIZE);
+  g_signal_connect (scope, "progress", G_CALLBACK (on_progress), NULL);
 
   cancel_scope_begin (scope);
-  g_signal_connect (scope, "progress", G_CALLBACK (on_progress), NULL);
+  input = cancel_input_stream_new (source, scope, SIZE);
   g_output_stream_splice_async (destination, input, G_OUTPUT_STREAM_SPLICE_NONE,
                                 G_PRIORITY_DEFAULT, NULL, spliced, input);
 
