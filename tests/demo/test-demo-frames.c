@@ -33,6 +33,7 @@
 #include "cancel-demo-operation-private.h"
 #include "cancel-demo-window.h"
 #include "demo-test-util.h"
+#include "../gtk-known-warnings.h"
 
 /* A window that settles (the scroll bars fade, the last refresh of the
  * monitor) is quiet for this long. */
@@ -385,6 +386,7 @@ main (int   argc,
   g_setenv ("CANCEL_DEMO_SMALL", "1", TRUE);
 
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
   setlocale (LC_ALL, "");
   textdomain (GETTEXT_PACKAGE);
 

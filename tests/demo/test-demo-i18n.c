@@ -19,6 +19,7 @@
 #include "cancel-demo-application.h"
 #include "cancel-demo-window.h"
 #include "demo-test-util.h"
+#include "../gtk-known-warnings.h"
 
 typedef struct
 {
@@ -107,6 +108,7 @@ main (int   argc,
 
   g_setenv ("CANCEL_DEMO_SMALL", "1", TRUE);
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
 
   for (i = 0; i < G_N_ELEMENTS (expectations); i++)
     if (g_strcmp0 (language, expectations[i].language) == 0)

@@ -25,6 +25,7 @@
 #include "cancel-demo-operation-private.h"
 #include "cancel-demo-window.h"
 #include "demo-test-util.h"
+#include "../gtk-known-warnings.h"
 
 static CancelDemoApplication *app;
 static CancelDemoWindow *window;
@@ -1013,6 +1014,7 @@ main (int   argc,
   g_setenv ("CANCEL_DEMO_SMALL", "1", TRUE);
 
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
   setlocale (LC_ALL, "");
   textdomain (GETTEXT_PACKAGE);
 

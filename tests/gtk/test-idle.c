@@ -16,6 +16,7 @@
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
+#include "../gtk-known-warnings.h"
 
 /* A window that settles (the last refresh, a scroll bar fading out) is
  * quiet for this long. */
@@ -219,6 +220,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
 
   if (!test_init_gtk_or_skip ())
     return 0;

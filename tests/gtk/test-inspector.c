@@ -11,6 +11,7 @@
 #include <cancel-gtk.h>
 
 #include "gtk-test-util.h"
+#include "../gtk-known-warnings.h"
 
 #define EXTENSION_POINT "gtk-inspector-page"
 #define PAGE_TYPE_NAME  "CancelGtkInspectorPage"
@@ -262,6 +263,7 @@ main (int   argc,
     }
 
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
 
   if (!test_init_gtk_or_skip ())
     return 0;

@@ -12,6 +12,7 @@
 #include "cancel-gtk-search-private.h"
 #include "gtk-test-util.h"
 #include "scope-test-util.h"
+#include "../gtk-known-warnings.h"
 
 typedef struct
 {
@@ -341,6 +342,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
 
 #define ADD(path, func) \
   g_test_add ("/CancelGtk/LiveTree/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "cancel-gtk-mirror-private.h"
+#include "../gtk-known-warnings.h"
 
 typedef struct
 {
@@ -284,6 +285,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
 
   g_test_add_func ("/CancelGtk/Mirror/scattered-removals", test_mirror_scattered_removals);
   g_test_add_func ("/CancelGtk/Mirror/replaced-by-themselves", test_mirror_replaced_by_themselves);

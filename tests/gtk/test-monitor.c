@@ -10,6 +10,7 @@
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
 #include "scope-test-util.h"
+#include "../gtk-known-warnings.h"
 
 #define N_WORKERS 4
 #define N_WORKER_SCOPES 100
@@ -711,6 +712,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
 
   if (!test_init_gtk_or_skip ())
     return 0;

@@ -15,6 +15,7 @@
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
 #include "scope-test-util.h"
+#include "../gtk-known-warnings.h"
 
 static char *output_path;
 
@@ -246,6 +247,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
 
   if (!test_init_gtk_or_skip ())
     return 0;

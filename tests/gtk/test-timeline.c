@@ -25,6 +25,7 @@
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
 #include "scope-test-util.h"
+#include "../gtk-known-warnings.h"
 
 typedef struct
 {
@@ -661,6 +662,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
 
   if (!test_init_gtk_or_skip ())
     return 0;
