@@ -25,7 +25,7 @@
  * Paced (a budget set): a burst is spread over frames instead. Removing
  * the 5,000 rows one worker's operations left after "cancel all" was one
  * emission of 50-110 ms, nearly all of it GTK re-creating the ~200 rows it
- * keeps near the view. A change is applied in chunks: large among items
+ * keeps near the view. Removals are applied in chunks: large among items
  * no row shows, a few at a time among those rows shown (a bound row
  * watches its item), until the budget of the call is spent; the rest is
  * applied by a low-priority idle, which lets a frame be painted between
@@ -265,27 +265,13 @@ removal_chunk (CancelGtkMirror *self,
   return MAX (n, 1);
 }
 
-/* How many of @left items to insert at @position in one emission: few
- * where rows are shown (each new one is built), many elsewhere. */
-static guint
-insertion_chunk (CancelGtkMirror *self,
-                 guint            position,
-                 guint            left)
-{
-  GPtrArray *items = self->items;
-  gboolean near = items->len == 0 ||
-                  (position > 0 && is_shown (g_ptr_array_index (items, position - 1))) ||
-                  (position < items->len && is_shown (g_ptr_array_index (items, position)));
-
-  return MIN (left, near ? MAX_SHOWN : MAX_CHUNK);
-}
-
-/* Emits the runs right to left, a chunk at a time, until @deadline (at
- * least one emission): the part of the copy before a run is untouched, so
- * the positions of the runs there stay right. Removals go from the end of
- * their run, insertions from its start, so the chunks far from the rows
- * shown come first or last, never with them. Returns whether all were
- * applied. Takes no reference of @new_items' own. */
+/* Emits the runs right to left until @deadline (at least one emission):
+ * the part of the copy before a run is untouched, so the positions of the
+ * runs there stay right. A removal goes from the end of its run, in
+ * chunks; an insertion goes whole: inserted a few at a time into a short
+ * list, GTK 4.8 now and then snapshots a row it did not allocate (a
+ * warning), and the registry appends, far from the rows shown. Returns
+ * whether all were applied. Takes no reference of @new_items' own. */
 static gboolean
 apply_runs_paced (CancelGtkMirror *self,
                   guint            k,
@@ -330,15 +316,14 @@ apply_runs_paced (CancelGtkMirror *self,
             }
           else
             {
-              guint done = run->length - left;
-              gpointer *from = new_items + run->first_new + done;
+              gpointer *from = new_items + run->first_new;
 
-              n = insertion_chunk (self, start + done, left);
-              left -= n;
+              n = left;
+              left = 0;
               for (j = 0; j < n; j++)
                 g_object_ref (from[j]);
-              insert_items (self->items, start + done, from, n);
-              g_list_model_items_changed (G_LIST_MODEL (self), start + done, 0, n);
+              insert_items (self->items, start, from, n);
+              g_list_model_items_changed (G_LIST_MODEL (self), start, 0, n);
             }
         }
     }
