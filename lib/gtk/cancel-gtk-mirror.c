@@ -45,9 +45,13 @@
 #define MAX_RUNS 256
 /* Paced mode: items per emission, and shown ones among them. Far from
  * the rows shown, an emission costs some 0.2-0.7 ms whatever its length;
- * a shown row that goes costs about 1 ms (another row is built). */
-#define MAX_CHUNK 1024
-#define MAX_SHOWN 4
+ * a shown row that goes costs about 1 ms (another row is built), and
+ * every emission among them restyles the rows after it: a change of up to
+ * MAX_SHOWN shown rows goes whole (splitting the steady trickle of ends
+ * doubled the monitor's CPU time); a burst goes BURST_SHOWN at a time. */
+#define MAX_CHUNK   1024
+#define MAX_SHOWN   16
+#define BURST_SHOWN 4
 
 typedef enum
 {
@@ -247,22 +251,46 @@ is_shown (gpointer item)
 }
 
 /* How many of the @left items before @end to remove in one emission: up
- * to MAX_CHUNK, of which at most MAX_SHOWN shown. */
+ * to MAX_CHUNK, of which at most @max_shown shown. */
 static guint
 removal_chunk (CancelGtkMirror *self,
                guint            end,
-               guint            left)
+               guint            left,
+               guint            max_shown)
 {
   guint n = 0, shown = 0;
 
   while (n < left && n < MAX_CHUNK)
     {
-      if (is_shown (g_ptr_array_index (self->items, end - 1 - n)) && shown++ == MAX_SHOWN)
+      if (is_shown (g_ptr_array_index (self->items, end - 1 - n)) && shown++ == max_shown)
         break;
       n++;
     }
 
   return MAX (n, 1);
+}
+
+/* MAX_SHOWN if the runs remove no more shown items, else BURST_SHOWN. */
+static guint
+shown_per_emission (CancelGtkMirror *self,
+                    GArray          *runs,
+                    const guint     *starts)
+{
+  guint i, j, shown = 0;
+
+  for (i = 0; i < runs->len; i++)
+    {
+      Run *run = &g_array_index (runs, Run, i);
+
+      if (run->kind != RUN_REMOVE)
+        continue;
+
+      for (j = 0; j < run->length; j++)
+        if (is_shown (g_ptr_array_index (self->items, starts[i] + j)) && ++shown > MAX_SHOWN)
+          return BURST_SHOWN;
+    }
+
+  return MAX_SHOWN;
 }
 
 /* Emits the runs right to left until @deadline (at least one emission):
@@ -281,7 +309,7 @@ apply_runs_paced (CancelGtkMirror *self,
 {
   g_autofree guint *starts = g_new (guint, MAX (runs->len, 1));
   gboolean first = TRUE;
-  guint i;
+  guint i, max_shown;
 
   /* Where each run starts in the copy as it is now. */
   for (i = 0; i < runs->len; i++)
@@ -292,6 +320,7 @@ apply_runs_paced (CancelGtkMirror *self,
       if (run->kind != RUN_INSERT)
         k += run->length;
     }
+  max_shown = shown_per_emission (self, runs, starts);
 
   for (i = runs->len; i > 0; i--)
     {
@@ -309,7 +338,7 @@ apply_runs_paced (CancelGtkMirror *self,
 
           if (run->kind == RUN_REMOVE)
             {
-              n = removal_chunk (self, start + left, left);
+              n = removal_chunk (self, start + left, left, max_shown);
               left -= n;
               g_ptr_array_remove_range (self->items, start + left, n);
               g_list_model_items_changed (G_LIST_MODEL (self), start + left, n, 0);
