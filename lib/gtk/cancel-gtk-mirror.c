@@ -524,11 +524,12 @@ void
 _cancel_gtk_mirror_set_budget (GListModel *mirror,
                                gint64      budget)
 {
-  CancelGtkMirror *self = CANCEL_GTK_MIRROR (mirror);
+  CancelGtkMirror *self;
 
   g_return_if_fail (CANCEL_GTK_IS_MIRROR (mirror));
   g_return_if_fail (budget >= 0);
 
+  self = CANCEL_GTK_MIRROR (mirror);
   self->budget = budget;
   if (budget == 0 && self->sync_id != 0)
     {
