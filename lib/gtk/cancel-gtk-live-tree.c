@@ -9,10 +9,10 @@
 #include "cancel-gtk-live-tree-private.h"
 #include "cancel-gtk-mirror-private.h"
 
-/* A list view under GTK 4.8 re-creates the rows near a change (some
- * 0.5 ms each): past this many µs, the live list catches up with the
- * registry in later frames (see cancel-gtk-mirror.c). With the registry's
- * publish it fits in a frame. */
+/* A list view under GTK 4.8 builds a row for each bound row that goes
+ * (about 1 ms each): past this many µs of changes, the live list catches
+ * up with the registry in later iterations (see cancel-gtk-mirror.c).
+ * With the registry's publish and a frame, that fits in 16 ms. */
 #define LIVE_BUDGET_USEC (4 * 1000)
 
 struct _CancelGtkLiveTree
