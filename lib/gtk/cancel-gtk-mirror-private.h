@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (CancelGtkMirror, cancel_gtk_mirror, CANCEL_GTK, MIRROR, GO
  * (up to a bound on their number). Items that @source reports as replaced
  * by themselves are not reported at all, so views do not rebuild their
  * rows. Follows @source on the thread that emits its signals. */
-GListModel *_cancel_gtk_mirror_new (GListModel *source);
+GListModel *_cancel_gtk_mirror_new        (GListModel *source);
+void        _cancel_gtk_mirror_set_budget (GListModel *mirror,
+                                           gint64      budget);
+gboolean    _cancel_gtk_mirror_is_behind  (GListModel *mirror);
 
 G_END_DECLS

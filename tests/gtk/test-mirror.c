@@ -15,7 +15,30 @@ typedef struct
   guint       n_emissions;
   guint       n_removed;
   guint       n_added;
+  guint       max_shown_removed;  /* in one emission */
+  guint       max_removed;
+  guint       max_added;
 } Follower;
+
+/* Items a view shows: a bound row watches its item (see the mirror). */
+static void
+on_item_notify (GObject    *item,
+                GParamSpec *pspec,
+                gpointer    data)
+{
+}
+
+static void
+show_item (GObject *item)
+{
+  g_signal_connect (item, "notify", G_CALLBACK (on_item_notify), NULL);
+}
+
+static gboolean
+is_shown (GObject *item)
+{
+  return g_signal_handler_find (item, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_item_notify, NULL) != 0;
+}
 
 static void
 on_items_changed (GListModel *model,
@@ -30,12 +53,22 @@ on_items_changed (GListModel *model,
   g_assert_cmpuint (position + removed, <=, follower->shadow->len);
   g_assert_cmpuint (follower->shadow->len - removed + added, ==, g_list_model_get_n_items (model));
 
+  {
+    guint shown = 0;
+
+    for (i = position; i < position + removed; i++)
+      shown += is_shown (g_ptr_array_index (follower->shadow, i));
+    follower->max_shown_removed = MAX (follower->max_shown_removed, shown);
+    follower->max_removed = MAX (follower->max_removed, removed);
+    follower->max_added = MAX (follower->max_added, added);
+  }
+
   g_ptr_array_remove_range (follower->shadow, position, removed);
   for (i = 0; i < added; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (model, position + i);
 
-      g_ptr_array_insert (follower->shadow, position + i, item);
+      g_ptr_array_insert (follower->shadow, position + i, g_object_ref (item));
     }
 
   follower->n_emissions++;
@@ -50,12 +83,13 @@ follower_init (Follower   *follower,
   guint i, n = g_list_model_get_n_items (source);
 
   follower->mirror = _cancel_gtk_mirror_new (source);
-  follower->shadow = g_ptr_array_new ();
+  /* Holding its items, as a view's rows do. */
+  follower->shadow = g_ptr_array_new_with_free_func (g_object_unref);
   for (i = 0; i < n; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (follower->mirror, i);
 
-      g_ptr_array_add (follower->shadow, item);
+      g_ptr_array_add (follower->shadow, g_object_ref (item));
     }
   g_signal_connect (follower->mirror, "items-changed", G_CALLBACK (on_items_changed), follower);
 }
@@ -64,6 +98,23 @@ static void
 follower_reset_counts (Follower *follower)
 {
   follower->n_emissions = follower->n_removed = follower->n_added = 0;
+  follower->max_shown_removed = follower->max_removed = follower->max_added = 0;
+}
+
+/* Runs the default context until the paced mirror caught up; returns
+ * how many iterations that took. */
+static guint
+follower_catch_up (Follower *follower)
+{
+  guint n = 0;
+
+  while (_cancel_gtk_mirror_is_behind (follower->mirror))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      n++;
+    }
+
+  return n;
 }
 
 static void
@@ -280,6 +331,137 @@ test_mirror_random (void)
   follower_clear (&follower);
 }
 
+/* Paced: a change too big for the budget is emitted in chunks over
+ * several iterations, four shown items removed by each while more than
+ * 16 are left, the last 16 at once, and every emission describes the
+ * mirror as it is. */
+static void
+test_mirror_paced_burst (void)
+{
+  g_autoptr(GListStore) store = make_store (3000);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new ();
+  Follower follower = { 0, };
+  guint i, iterations;
+
+  follower_init (&follower, G_LIST_MODEL (store));
+  /* One emission per call: every chunk in an iteration of its own. */
+  _cancel_gtk_mirror_set_budget (follower.mirror, 1);
+
+  /* A view shows the first 100. */
+  for (i = 0; i < 100; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      show_item (item);
+    }
+
+  /* All go at once, as after "cancel all". */
+  splice_keeping (store, 0, keep, 0);
+  g_assert_true (_cancel_gtk_mirror_is_behind (follower.mirror));
+  g_assert_cmpuint (g_list_model_get_n_items (follower.mirror), >, 0);
+
+  iterations = follower_catch_up (&follower);
+
+  assert_same (G_LIST_MODEL (store), &follower);
+  g_assert_cmpuint (g_list_model_get_n_items (follower.mirror), ==, 0);
+  g_assert_cmpuint (follower.n_removed, ==, 3000);
+  g_assert_cmpuint (follower.max_shown_removed, ==, 16);
+  g_assert_cmpuint (follower.max_removed, <=, 1024);
+  /* The 2,900 items nobody shows go in three chunks (the last with four
+   * shown ones), 80 of the other 96 shown ones four at a time, then 16. */
+  g_assert_cmpuint (follower.n_emissions, ==, 3 + 80 / 4 + 1);
+  g_assert_cmpuint (iterations, ==, follower.n_emissions - 1);
+
+  follower_clear (&follower);
+}
+
+/* Paced: insertions go whole (the registry appends, far from the rows
+ * shown); a mirror under budget follows at once. */
+static void
+test_mirror_paced_insertions (void)
+{
+  g_autoptr(GListStore) store = make_store (0);
+  Follower follower = { 0, };
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint i;
+
+  follower_init (&follower, G_LIST_MODEL (store));
+  _cancel_gtk_mirror_set_budget (follower.mirror, 1);
+
+  for (i = 0; i < 2000; i++)
+    g_ptr_array_add (items, g_object_new (G_TYPE_OBJECT, NULL));
+  g_list_store_splice (store, 0, 0, items->pdata, items->len);
+
+  g_assert_false (_cancel_gtk_mirror_is_behind (follower.mirror));
+  assert_same (G_LIST_MODEL (store), &follower);
+  g_assert_cmpuint (follower.n_emissions, ==, 1);
+
+  /* A generous budget: a small change is applied in the emission. */
+  _cancel_gtk_mirror_set_budget (follower.mirror, G_USEC_PER_SEC * 60);
+  follower_reset_counts (&follower);
+  g_list_store_remove (store, 10);
+  g_assert_false (_cancel_gtk_mirror_is_behind (follower.mirror));
+  assert_same (G_LIST_MODEL (store), &follower);
+  g_assert_cmpuint (follower.n_emissions, ==, 1);
+
+  follower_clear (&follower);
+}
+
+/* Paced: changes of the source while the mirror is behind (their
+ * positions refer to a list the mirror does not have) end up right, and
+ * dropping the budget catches up at once. */
+static void
+test_mirror_paced_random (void)
+{
+  g_autoptr(GListStore) store = make_store (300);
+  Follower follower = { 0, };
+  guint round;
+
+  follower_init (&follower, G_LIST_MODEL (store));
+  _cancel_gtk_mirror_set_budget (follower.mirror, 1);
+
+  for (round = 0; round < 500; round++)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+      guint first = n > 0 ? g_test_rand_int_range (0, n + 1) : 0;
+      g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+      guint i;
+
+      for (i = first; i < n; i++)
+        if (g_test_rand_int_range (0, 4) != 0)
+          g_ptr_array_add (keep, g_list_model_get_item (G_LIST_MODEL (store), i));
+      if (g_test_rand_int_range (0, 5) == 0)
+        {
+          /* Moved items too. */
+          for (i = keep->len; i > 1; i--)
+            {
+              guint j = g_test_rand_int_range (0, i);
+              gpointer tmp = keep->pdata[i - 1];
+
+              keep->pdata[i - 1] = keep->pdata[j];
+              keep->pdata[j] = tmp;
+            }
+        }
+      splice_keeping (store, first, keep, g_test_rand_int_range (0, 40));
+
+      /* Sometimes a few iterations, sometimes none before the next one. */
+      for (i = g_test_rand_int_range (0, 3); i > 0; i--)
+        g_main_context_iteration (NULL, FALSE);
+
+      if (round % 100 == 99)
+        {
+          follower_catch_up (&follower);
+          assert_same (G_LIST_MODEL (store), &follower);
+        }
+    }
+
+  _cancel_gtk_mirror_set_budget (follower.mirror, 0);
+  g_assert_false (_cancel_gtk_mirror_is_behind (follower.mirror));
+  assert_same (G_LIST_MODEL (store), &follower);
+
+  follower_clear (&follower);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +474,9 @@ main (int   argc,
   g_test_add_func ("/CancelGtk/Mirror/evict-and-append", test_mirror_evict_and_append);
   g_test_add_func ("/CancelGtk/Mirror/many-runs", test_mirror_many_runs);
   g_test_add_func ("/CancelGtk/Mirror/random", test_mirror_random);
+  g_test_add_func ("/CancelGtk/Mirror/paced-burst", test_mirror_paced_burst);
+  g_test_add_func ("/CancelGtk/Mirror/paced-insertions", test_mirror_paced_insertions);
+  g_test_add_func ("/CancelGtk/Mirror/paced-random", test_mirror_paced_random);
 
   return g_test_run ();
 }

@@ -1,0 +1,272 @@
+/* test-churn.c: the monitor under many operations: cancel all in batches,
+ * and nothing left running once they ended
+ *
+ * Cancelling every operation is one call, but the rows leave the live
+ * list in bounded batches over several iterations (the monitor's copy of
+ * the registry's list is paced, see cancel-gtk-mirror.c), so no frame
+ * waits for GTK to rebuild hundreds of rows. Once nothing runs, the main
+ * context has no timer and no source ready: an idle monitor costs nothing.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <cancel-gtk.h>
+
+#include "cancel-gtk-mirror-private.h"
+#include "cancel-gtk-monitor-private.h"
+#include "gtk-test-util.h"
+#include "scope-test-util.h"
+#include "../gtk-known-warnings.h"
+
+/* Far more than the ~200 rows GTK keeps bound; fewer under valgrind,
+ * which runs GTK some 50 times slower. */
+static guint n_operations = 1500;
+
+typedef struct
+{
+  CancelRegistry   *registry;
+  CancelGtkMonitor *monitor;
+  GtkWidget        *window;
+  GPtrArray        *scopes;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  /* A focused entry's blinking cursor is a timer of its own. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  f->registry = cancel_registry_new ();
+  f->monitor = CANCEL_GTK_MONITOR (cancel_gtk_monitor_new (f->registry));
+  f->window = test_show_in_window (GTK_WIDGET (f->monitor), 1280, 800);
+  f->scopes = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  guint i;
+
+  for (i = 0; i < f->scopes->len; i++)
+    {
+      CancelScope *scope = g_ptr_array_index (f->scopes, i);
+
+      if (cancel_scope_get_end_time (scope) == 0)
+        cancel_scope_end (scope);
+    }
+  g_ptr_array_unref (f->scopes);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_object_unref (f->registry);
+}
+
+/* The monitor's copy of the registry's live list, under its tree. */
+static GListModel *
+live_mirror (Fixture *f)
+{
+  GListModel *rows = _cancel_gtk_monitor_get_live_rows (f->monitor);
+  GListModel *tree = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (rows));
+  GListModel *roots = gtk_tree_list_model_get_model (GTK_TREE_LIST_MODEL (tree));
+
+  return gtk_filter_list_model_get_model (GTK_FILTER_LIST_MODEL (roots));
+}
+
+static guint
+n_rows (Fixture *f)
+{
+  return g_list_model_get_n_items (_cancel_gtk_monitor_get_live_rows (f->monitor));
+}
+
+static gboolean
+all_rows_listed (gpointer data)
+{
+  Fixture *f = data;
+
+  return n_rows (f) == n_operations && !_cancel_gtk_mirror_is_behind (live_mirror (f));
+}
+
+typedef struct
+{
+  guint n_emissions;
+  guint n_removed;
+  guint max_removed;
+} Removals;
+
+static void
+on_mirror_changed (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   Removals   *removals)
+{
+  g_assert_cmpuint (added, ==, 0);
+  removals->n_emissions++;
+  removals->n_removed += removed;
+  removals->max_removed = MAX (removals->max_removed, removed);
+}
+
+static void
+test_churn_cancel_all_in_batches (Fixture       *f,
+                                  gconstpointer  data)
+{
+  GListModel *mirror;
+  Removals removals = { 0, };
+  gboolean seen_partly_gone = FALSE;
+  guint i;
+
+  for (i = 0; i < n_operations; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Operation %u", i);
+
+      test_start_scope (f->registry, f->scopes, NULL, name);
+    }
+  test_wait_for (all_rows_listed, f, "all rows listed");
+
+  /* One emission per iteration, however fast the machine: the batches
+   * are counted, not timed. */
+  mirror = live_mirror (f);
+  _cancel_gtk_mirror_set_budget (mirror, 1);
+  g_signal_connect (mirror, "items-changed", G_CALLBACK (on_mirror_changed), &removals);
+
+  /* As the Cancel All button does: every operation is cancelled by the
+   * time the action returns. */
+  gtk_widget_activate_action (GTK_WIDGET (f->monitor), "monitor.cancel-all", NULL);
+  for (i = 0; i < f->scopes->len; i++)
+    {
+      CancelScope *scope = g_ptr_array_index (f->scopes, i);
+
+      g_assert_cmpint (cancel_scope_get_reason (scope), ==, CANCEL_REASON_MANUAL);
+      g_assert_cmpstr (cancel_scope_get_message (scope), ==, "Cancelled by user");
+    }
+
+  /* Their owners see it and end them, all at once. */
+  for (i = 0; i < f->scopes->len; i++)
+    {
+      CancelScope *scope = g_ptr_array_index (f->scopes, i);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (cancel_scope_set_error_if_cancelled (scope, &error));
+      cancel_scope_fail (scope, error);
+    }
+
+  /* The rows go in batches, one per iteration. */
+  {
+    gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+    while (n_rows (f) > 0 || _cancel_gtk_mirror_is_behind (mirror))
+      {
+        guint n = n_rows (f);
+
+        if (n > 0 && n < n_operations)
+          seen_partly_gone = TRUE;
+        if (g_get_monotonic_time () > deadline)
+          g_error ("%u rows left after %d s", n, TEST_TIMEOUT_SECONDS);
+        g_main_context_iteration (NULL, TRUE);
+      }
+  }
+
+  g_assert_true (seen_partly_gone);
+  g_assert_cmpuint (removals.n_removed, ==, n_operations);
+  g_assert_cmpuint (removals.n_emissions, >, 1);
+  g_assert_cmpuint (removals.max_removed, <, n_operations);
+
+  /* The last batch left nothing: no row, no live operation. */
+  g_assert_cmpuint (g_list_model_get_n_items (mirror), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->registry)), ==, 0);
+  g_assert_cmpuint (n_rows (f), ==, 0);
+
+  g_signal_handlers_disconnect_by_func (mirror, on_mirror_changed, &removals);
+}
+
+/* Whether the default context would sleep until an event: no source
+ * ready and no timer (a timeout, an idle, a frame clock that ticks). */
+static gboolean
+context_sleeps (void)
+{
+  GMainContext *context = g_main_context_default ();
+  GPollFD fds[64];
+  int max_priority, timeout;
+  gboolean ready;
+
+  ready = g_main_context_prepare (context, &max_priority);
+  g_main_context_query (context, G_MAXINT, &timeout, fds, G_N_ELEMENTS (fds));
+  g_main_context_check (context, max_priority, fds, 0);
+
+  return !ready && timeout < 0;
+}
+
+/* Not test_wait_for(): its guard is a timer. */
+static void
+wait_until_context_sleeps (void)
+{
+  gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+  while (!context_sleeps ())
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("The main context still has a timer or a ready source after %d s",
+                 TEST_TIMEOUT_SECONDS);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+has_rows (gpointer data)
+{
+  Fixture *f = data;
+
+  return n_rows (f) == 3;
+}
+
+static gboolean
+has_no_row (gpointer data)
+{
+  Fixture *f = data;
+
+  return n_rows (f) == 0;
+}
+
+/* Once the last operation ended, the monitor's timer, the timeline's
+ * scrolling and every frame stop: the main context would sleep forever. */
+static void
+test_churn_idle_sleeps (Fixture       *f,
+                        gconstpointer  data)
+{
+  guint i;
+
+  /* Shown with nothing to show. */
+  wait_until_context_sleeps ();
+
+  for (i = 0; i < 3; i++)
+    test_start_scope (f->registry, f->scopes, NULL, "Work");
+  cancel_scope_report_progress (g_ptr_array_index (f->scopes, 0), 0.5, "Half");
+  test_wait_for (has_rows, f, "three rows");
+  g_assert_true (_cancel_gtk_monitor_get_ticking (f->monitor));
+
+  for (i = 0; i < f->scopes->len; i++)
+    cancel_scope_end (g_ptr_array_index (f->scopes, i));
+  test_wait_for (has_no_row, f, "no row");
+
+  wait_until_context_sleeps ();
+  g_assert_false (_cancel_gtk_monitor_get_ticking (f->monitor));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_test_tolerate_column_header_warning ();
+  if (!test_init_gtk_or_skip ())
+    return 0;
+  if (g_getenv ("CANCEL_TEST_VALGRIND") != NULL)
+    n_operations = 300;
+
+  g_test_add ("/CancelGtk/Churn/cancel-all-in-batches", Fixture, NULL,
+              fixture_setup, test_churn_cancel_all_in_batches, fixture_teardown);
+  g_test_add ("/CancelGtk/Churn/idle-sleeps", Fixture, NULL,
+              fixture_setup, test_churn_idle_sleeps, fixture_teardown);
+
+  return g_test_run ();
+}
