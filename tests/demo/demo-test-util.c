@@ -19,66 +19,44 @@ demo_test_spin (guint ms)
   WAIT_UNTIL (g_get_monotonic_time () >= end);
 }
 
-typedef struct
+static GskRenderNode *
+snapshot_widget (GtkWidget *widget,
+                 int        width,
+                 int        height)
 {
-  GtkWidget     *widget;
-  int            width;
-  int            height;
-  GskRenderNode *node;
-} Shot;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
 
-/* In a frame's after-paint phase: every widget was allocated in its
- * layout phase. Snapshotting between frames can find a row that was just
- * added and not allocated yet (a GTK warning, fatal in tests). */
-static void
-snapshot_after_paint (GdkFrameClock *clock,
-                      gpointer       data)
-{
-  Shot *shot = data;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-
-  if (shot->node != NULL)
-    return;
-
-  paintable = gtk_widget_paintable_new (shot->widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), shot->width, shot->height);
-  shot->node = gtk_snapshot_free_to_node (snapshot);
-  if (shot->node == NULL)
-    gtk_widget_queue_draw (shot->widget);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  return gtk_snapshot_free_to_node (snapshot);
 }
 
 void
 demo_test_save_screenshot (GtkWidget  *window,
                            const char *name)
 {
+  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  GdkFrameClock *clock;
-  Shot shot = { window, 0, 0, NULL };
-  gulong handler;
+  int width, height;
 
   /* Let layout and a frame happen with the latest state. */
   demo_test_spin (300);
 
-  shot.width = gtk_widget_get_width (window);
-  shot.height = gtk_widget_get_height (window);
-  g_assert_cmpint (shot.width, >, 0);
-  g_assert_cmpint (shot.height, >, 0);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
 
-  clock = gtk_widget_get_frame_clock (window);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (snapshot_after_paint), &shot);
-  gtk_widget_queue_draw (window);
-  WAIT_UNTIL (shot.node != NULL);
-  g_signal_handler_disconnect (clock, handler);
+  /* The paintable draws the window's last frame: none while a new one is
+   * pending. */
+  WAIT_UNTIL ((node = snapshot_widget (window, width, height)) != NULL);
 
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)),
-                                         shot.node, &GRAPHENE_RECT_INIT (0, 0, shot.width, shot.height));
-  gsk_render_node_unref (shot.node);
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_test_build_filename (G_TEST_BUILT, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s (%d×%d)", path, shot.width, shot.height);
+  g_test_message ("Saved %s (%d×%d)", path, width, height);
 }
 
 gboolean
