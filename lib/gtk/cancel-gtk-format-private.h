@@ -13,6 +13,9 @@ G_BEGIN_DECLS
  * Negative values count as zero. */
 char        *_cancel_gtk_format_duration          (gint64       usec);
 
+/* A count with the locale's digit grouping: "20,000,000,000" in English. */
+char        *_cancel_gtk_format_count             (guint64      n);
+
 /* The scope's name, or "Operation #ID" when it has none. */
 char        *_cancel_gtk_format_scope_name        (CancelScope *scope);
 

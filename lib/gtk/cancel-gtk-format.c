@@ -59,6 +59,14 @@ _cancel_gtk_format_duration (gint64 usec)
 }
 
 char *
+_cancel_gtk_format_count (guint64 n)
+{
+  /* glibc's ' flag groups digits as LC_NUMERIC says ("20,000,000,000",
+   * "20.000.000.000", "20 000 000 000"); the C locale does not group. */
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+}
+
+char *
 _cancel_gtk_format_scope_name (CancelScope *scope)
 {
   const char *name = cancel_scope_get_name (scope);

@@ -71,11 +71,10 @@ _cancel_gtk_stats_show (CancelGtkStats *self,
 
       if (cancel_status_is_final (status))
         take_text (self->status_values[i],
-                   g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                    cancel_registry_stats_get_finished (stats, status)));
+                   _cancel_gtk_format_count (cancel_registry_stats_get_finished (stats, status)));
       else
         take_text (self->status_values[i],
-                   g_strdup_printf ("%u", cancel_registry_stats_get_live (stats, status)));
+                   _cancel_gtk_format_count (cancel_registry_stats_get_live (stats, status)));
     }
 
   if (cancel_registry_stats_get_total_finished (stats) > 0)
@@ -121,7 +120,8 @@ _cancel_gtk_stats_get_text (CancelGtkStats *self,
 static GtkWidget *
 add_stat (CancelGtkStats *self,
           const char     *swatch_class,
-          const char     *caption)
+          const char     *caption,
+          const char     *tooltip)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   GtkWidget *value = gtk_label_new ("—");
@@ -142,6 +142,9 @@ add_stat (CancelGtkStats *self,
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (box), value);
   gtk_box_append (GTK_BOX (box), label);
+  /* Says what is counted: nested operations count, unlike an
+   * application's own count of what it launched. */
+  gtk_widget_set_tooltip_text (box, tooltip);
   gtk_flow_box_append (self->box, box);
 
   return value;
@@ -182,11 +185,16 @@ cancel_gtk_stats_init (CancelGtkStats *self)
       CancelGtkLook look = _cancel_gtk_look_for_status (stat_statuses[i], FALSE);
 
       self->status_values[i] = add_stat (self, _cancel_gtk_look_css_class (look),
-                                         cancel_status_get_display_name (stat_statuses[i]));
+                                         cancel_status_get_display_name (stat_statuses[i]),
+                                         cancel_status_is_final (stat_statuses[i])
+                                         ? _("Operations that ended so, nested ones included, since the start")
+                                         : _("Operations running now, nested ones included"));
     }
 
-  self->average_duration_value = add_stat (self, NULL, _("average duration"));
-  self->latency_value = add_stat (self, NULL, _("cancel latency"));
+  self->average_duration_value = add_stat (self, NULL, _("average duration"),
+                                           _("Average duration of the finished operations"));
+  self->latency_value = add_stat (self, NULL, _("cancel latency"),
+                                  _("Time from a cancellation request to the operation’s end"));
 }
 
 GtkWidget *
