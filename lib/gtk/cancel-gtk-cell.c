@@ -131,6 +131,17 @@ stop_pulsing (CancelGtkCell *self)
     set_fraction (self, 0.0);
 }
 
+/* Lists unmap rows while they allocate: a new fraction then would leave
+ * the list needing an allocation it does not get before the paint (GTK
+ * 4.8 draws it empty). So an unmapped bar stops after the frame. */
+static gboolean
+stop_pulsing_unmapped (gpointer data)
+{
+  if (!gtk_widget_get_mapped (data))
+    stop_pulsing (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 update_progress (CancelGtkCell *self,
                  gboolean       animate)
@@ -720,7 +731,8 @@ cancel_gtk_cell_unmap (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->unmap (widget);
 
-  stop_pulsing (self);
+  if (self->pulsing)
+    g_idle_add_full (G_PRIORITY_DEFAULT, stop_pulsing_unmapped, g_object_ref (self), g_object_unref);
   update_ticking (self);
 }
 

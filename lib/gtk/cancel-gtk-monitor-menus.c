@@ -270,6 +270,37 @@ _cancel_gtk_monitor_menus_class_init (GtkWidgetClass *widget_class)
                                        "monitor.copy-details", NULL);
 }
 
+/* Folded (narrow), the statistics strip shows the counts only. The split
+ * notifies from its size_allocate: the strip changes after the frame. */
+static gboolean
+update_compact (gpointer data)
+{
+  GtkWidget *monitor = data;
+  GObject *split = gtk_widget_get_template_child (monitor, CANCEL_GTK_TYPE_MONITOR, "split");
+
+  g_object_steal_data (G_OBJECT (monitor), "cancel-gtk-compact-idle");
+  /* Disposed meanwhile. */
+  if (split == NULL)
+    return G_SOURCE_REMOVE;
+
+  _cancel_gtk_stats_set_compact (CANCEL_GTK_STATS (template_child (monitor, "stats")),
+                                 _cancel_gtk_split_get_folded (CANCEL_GTK_SPLIT (split)));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_folded (GtkWidget *monitor)
+{
+  guint id;
+
+  if (g_object_get_data (G_OBJECT (monitor), "cancel-gtk-compact-idle") != NULL)
+    return;
+
+  id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_compact, g_object_ref (monitor), g_object_unref);
+  g_object_set_data (G_OBJECT (monitor), "cancel-gtk-compact-idle", GUINT_TO_POINTER (id));
+}
+
 void
 _cancel_gtk_monitor_menus_init (GtkWidget *monitor)
 {
@@ -298,6 +329,9 @@ _cancel_gtk_monitor_menus_init (GtkWidget *monitor)
   gtk_widget_set_parent (popover, monitor);
   /* Unparented by the monitor's dispose, with its other direct children. */
   g_object_set_data (G_OBJECT (monitor), "cancel-gtk-context-menu", popover);
+
+  g_signal_connect_object (template_child (monitor, "split"), "notify::folded",
+                           G_CALLBACK (on_folded), monitor, G_CONNECT_SWAPPED);
 
   add_context_gestures (monitor, GTK_WIDGET (template_child (monitor, "live_view")));
   add_context_gestures (monitor, GTK_WIDGET (template_child (monitor, "history_view")));

@@ -28,6 +28,10 @@ struct _CancelGtkStats
   GtkWidget *status_values[G_N_ELEMENTS (stat_statuses)];
   GtkWidget *average_duration_value;
   GtkWidget *latency_value;
+  /* What a compact strip hides: the captions (in the tooltips still) and
+   * the durations. */
+  GPtrArray *verbose;
+  gboolean   compact;
 
   /* Template children */
   GtkFlowBox *box;
@@ -142,6 +146,7 @@ add_stat (CancelGtkStats *self,
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (box), value);
   gtk_box_append (GTK_BOX (box), label);
+  g_ptr_array_add (self->verbose, label);
   /* Says what is counted: nested operations count, unlike an
    * application's own count of what it launched. */
   gtk_widget_set_tooltip_text (box, tooltip);
@@ -150,9 +155,28 @@ add_stat (CancelGtkStats *self,
   return value;
 }
 
+void
+_cancel_gtk_stats_set_compact (CancelGtkStats *self,
+                               gboolean        compact)
+{
+  guint i;
+
+  g_return_if_fail (CANCEL_GTK_IS_STATS (self));
+
+  if (self->compact == !!compact)
+    return;
+
+  self->compact = !!compact;
+  for (i = 0; i < self->verbose->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (self->verbose, i), !compact);
+}
+
 static void
 cancel_gtk_stats_dispose (GObject *object)
 {
+  CancelGtkStats *self = CANCEL_GTK_STATS (object);
+
+  g_clear_pointer (&self->verbose, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CANCEL_GTK_TYPE_STATS);
 
   G_OBJECT_CLASS (cancel_gtk_stats_parent_class)->dispose (object);
@@ -178,6 +202,7 @@ cancel_gtk_stats_init (CancelGtkStats *self)
   guint i;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->verbose = g_ptr_array_new ();
 
   /* The swatches and captions come from the statuses: built here. */
   for (i = 0; i < G_N_ELEMENTS (stat_statuses); i++)
@@ -195,6 +220,8 @@ cancel_gtk_stats_init (CancelGtkStats *self)
                                            _("Average duration of the finished operations"));
   self->latency_value = add_stat (self, NULL, _("cancel latency"),
                                   _("Time from a cancellation request to the operation’s end"));
+  g_ptr_array_add (self->verbose, gtk_widget_get_ancestor (self->average_duration_value, GTK_TYPE_FLOW_BOX_CHILD));
+  g_ptr_array_add (self->verbose, gtk_widget_get_ancestor (self->latency_value, GTK_TYPE_FLOW_BOX_CHILD));
 }
 
 GtkWidget *

@@ -50,52 +50,63 @@ test_resize_window (GtkWidget *window,
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   test_wait_for (test_window_has_size, &resize, "the window's new size");
   test_run_for (300);
-  /* GTK 4.8's list views can keep rows unallocated after a resize of
-   * their window between frames: a second layout allocates them. */
-  gtk_widget_queue_resize (window);
-  test_run_for (300);
 }
 
 typedef struct
 {
-  GdkPaintable  *paintable;
-  int            width;
-  int            height;
+  GtkWidget     *window;
   GskRenderNode *node;
 } TestCapture;
 
-/* The paintable holds the widget's last frame; right after a redraw was
- * queued it may have none yet: let the frame clock run until it has. */
-static inline gboolean
-test_capture_node (gpointer data)
+/* The frame as it was painted: taken right after the paint, before a
+ * timer changes a cell (a snapshot then would skip the rows queued for a
+ * new allocation). */
+static inline void
+test_after_paint (GdkFrameClock *clock,
+                  TestCapture   *capture)
 {
-  TestCapture *capture = data;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot;
 
-  gdk_paintable_snapshot (capture->paintable, snapshot, capture->width, capture->height);
+  if (capture->node != NULL)
+    return;
+
+  paintable = gtk_widget_paintable_new (capture->window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot,
+                          gtk_widget_get_width (capture->window), gtk_widget_get_height (capture->window));
   capture->node = gtk_snapshot_free_to_node (snapshot);
+  g_object_unref (paintable);
+}
 
-  return capture->node != NULL;
+static inline gboolean
+test_captured (gpointer data)
+{
+  return ((TestCapture *) data)->node != NULL;
 }
 
 static inline void
 test_save_screenshot (GtkWidget  *window,
                       const char *path)
 {
-  GdkPaintable *paintable = gtk_widget_paintable_new (window);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  TestCapture capture = { paintable, gtk_widget_get_width (window), gtk_widget_get_height (window), NULL };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  TestCapture capture = { window, NULL };
   GdkTexture *texture;
+  gulong handler;
 
-  test_wait_for (test_capture_node, &capture, "a frame of the window");
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (test_after_paint), &capture);
+  gtk_widget_queue_draw (window);
+  test_wait_for (test_captured, &capture, "a frame of the window");
+  g_signal_handler_disconnect (clock, handler);
 
   texture = gsk_renderer_render_texture (renderer, capture.node,
-                                         &GRAPHENE_RECT_INIT (0, 0, capture.width, capture.height));
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window),
+                                                              gtk_widget_get_height (window)));
   gsk_render_node_unref (capture.node);
   g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %d×%d screenshot to %s", capture.width, capture.height, path);
+  g_test_message ("Saved %d×%d screenshot to %s", gtk_widget_get_width (window), gtk_widget_get_height (window), path);
   g_object_unref (texture);
-  g_object_unref (paintable);
 }
 
 /* $G_TEST_BUILDDIR/<prefix>-<width>x<height>-<scheme>.png */

@@ -9,8 +9,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include <string.h>
-
 #include <cancel-gtk.h>
 
 #include "cancel-gtk-cell-private.h"
@@ -124,7 +122,6 @@ check_layouts (GtkWidget        *window,
           _cancel_gtk_monitor_refresh (monitor);
           test_run_for (200);
           save_screenshot (window, path);
-
           /* Cells show their whole text in a tooltip: only the chrome
            * must never cut a word. */
           test_assert_no_ellipsized_label (window, skip);
@@ -271,37 +268,6 @@ test_screenshot (void)
   g_object_unref (scene.registry);
 }
 
-/* GTK 4.8's list views may snapshot a row queued for allocation while
- * the window is resized between frames ("Trying to snapshot
- * GtkListItemWidget ... without a current allocation"): harmless (the
- * row is drawn at its previous place for a frame) and fixed in later GTK
- * releases; every other warning stays fatal. */
-static GLogWriterOutput
-ignore_list_item_warning (GLogLevelFlags   log_level,
-                          const GLogField *fields,
-                          gsize            n_fields,
-                          gpointer         user_data)
-{
-  const char *message = NULL;
-  GLogWriterOutput output;
-  gsize i;
-
-  for (i = 0; i < n_fields; i++)
-    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
-      message = fields[i].value;
-
-  if ((log_level & G_LOG_LEVEL_WARNING) && message != NULL &&
-      strstr (message, "GtkListItemWidget") != NULL &&
-      strstr (message, "without a current allocation") != NULL)
-    return G_LOG_WRITER_HANDLED;
-
-  output = g_log_writer_default (log_level, fields, n_fields, user_data);
-  if (log_level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL))
-    g_error ("A warning in a test that allows none");
-
-  return output;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -309,8 +275,6 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  g_log_set_writer_func (ignore_list_item_warning, NULL, NULL);
 
   if (!test_init_gtk_or_skip ())
     return 0;
