@@ -42,4 +42,11 @@ char        *_cancel_gtk_format_reason            (CancelScope *scope);
  * Walks the ancestors with cancel_scope_dup_parent(); any thread. */
 char        *_cancel_gtk_describe_cause           (CancelScope *scope);
 
+/* A cell's tooltip: what its column may cut ("name (#id)", the whole
+ * progress message or reason, ...); NULL for columns that cut nothing.
+ * @label is the cell's text. The kind is a CancelGtkCellKind. */
+char        *_cancel_gtk_format_cell_tooltip      (CancelScope *scope,
+                                                   int          kind,
+                                                   const char  *label);
+
 G_END_DECLS
