@@ -12,6 +12,7 @@
 #include <cancel-gtk.h>
 
 #include "cancel-gtk-cell-private.h"
+#include "cancel-gtk-inspector-page-private.h"
 #include "cancel-gtk-monitor-menus-private.h"
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-timeline-private.h"
@@ -268,6 +269,35 @@ test_screenshot (void)
   g_object_unref (scene.registry);
 }
 
+/* The Inspector's page in an application that ran no operation: how to
+ * begin. At the Inspector's usual sizes, light and dark. */
+static void
+test_inspector_page_screenshot (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *page = g_object_new (CANCEL_GTK_TYPE_INSPECTOR_PAGE, NULL);
+  GtkWidget *window = test_show_in_window (page, 800, 600);
+  guint i, dark;
+
+  g_assert_cmpint (test_minimum_width (page), <=, 360);
+  for (dark = 0; dark < 2; dark++)
+    {
+      g_object_set (settings, "gtk-application-prefer-dark-theme", (gboolean) dark, NULL);
+      for (i = 0; i < G_N_ELEMENTS (test_layout_sizes); i++)
+        {
+          const TestSize *size = &test_layout_sizes[i];
+          g_autofree char *path = test_screenshot_path ("inspector-start", size->width, size->height, dark);
+
+          test_resize_window (window, size->width, size->height);
+          test_save_screenshot (window, path);
+          test_assert_no_ellipsized_label (window, NULL);
+        }
+    }
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -285,6 +315,7 @@ main (int   argc,
     output_path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                     "monitor.png", NULL);
 
+  g_test_add_func ("/CancelGtk/InspectorPage/screenshot", test_inspector_page_screenshot);
   g_test_add_func ("/CancelGtk/Monitor/screenshot", test_screenshot);
 
   status = g_test_run ();
