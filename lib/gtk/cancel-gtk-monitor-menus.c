@@ -301,6 +301,13 @@ on_folded (GtkWidget *monitor)
   g_object_set_data (G_OBJECT (monitor), "cancel-gtk-compact-idle", GUINT_TO_POINTER (id));
 }
 
+/* Escape in the filter empties it (GtkSearchEntry only signals). */
+static void
+on_stop_search (GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
 void
 _cancel_gtk_monitor_menus_init (GtkWidget *monitor)
 {
@@ -330,6 +337,8 @@ _cancel_gtk_monitor_menus_init (GtkWidget *monitor)
   /* Unparented by the monitor's dispose, with its other direct children. */
   g_object_set_data (G_OBJECT (monitor), "cancel-gtk-context-menu", popover);
 
+  g_signal_connect (template_child (monitor, "search_entry"), "stop-search",
+                    G_CALLBACK (on_stop_search), NULL);
   g_signal_connect_object (template_child (monitor, "split"), "notify::folded",
                            G_CALLBACK (on_folded), monitor, G_CONNECT_SWAPPED);
 

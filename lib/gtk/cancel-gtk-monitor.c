@@ -182,8 +182,7 @@ on_tree_items_changed (GListModel       *model,
                        CancelGtkMonitor *self)
 {
   if (added > 0 || removed > 0)
-    update_empty_label (self);
-}
+    update_empty_label (self);}
 
 static void
 clear_tree (CancelGtkMonitor *self)

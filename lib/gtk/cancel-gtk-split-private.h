@@ -17,7 +17,7 @@ G_DECLARE_FINAL_TYPE (CancelGtkSplit, cancel_gtk_split, CANCEL_GTK, SPLIT, GtkWi
 /* GTK thread only. Properties: "content", "side" (widgets), "reveal-side"
  * (the user's toggle), "folded" (read-only: the side pane is below). */
 
-/* Folded, an empty side pane (nothing selected) takes no room. */
+/* An empty side pane (nothing selected) takes no room. */
 void     _cancel_gtk_split_set_side_empty (CancelGtkSplit *self,
                                            gboolean        empty);
 gboolean _cancel_gtk_split_get_folded     (CancelGtkSplit *self);

@@ -4,9 +4,9 @@
  * GTK 4.8 has no breakpoints and the monitor cannot use libadwaita, so
  * the switch is made where the width is known: in size_allocate. Wide
  * (FOLD_WIDTH and more), the side pane sits at the end, SIDE_WIDTH wide;
- * narrow, it sits below the content, and only while revealed and not
- * empty (the monitor says when nothing is selected). The minimum width
- * is the content's: a monitor fits a 360 px phone.
+ * narrow, it sits below the content. Either way only while revealed and
+ * not empty (the monitor says when nothing is selected). The minimum
+ * width is the content's: a monitor fits a 360 px phone.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -61,11 +61,11 @@ set_child (CancelGtkSplit *self,
   g_object_notify_by_pspec (G_OBJECT (self), pspec);
 }
 
+/* An empty pane ("Select an operation") is not worth its room. */
 static gboolean
-side_shown (CancelGtkSplit *self,
-            gboolean        folded)
+side_shown (CancelGtkSplit *self)
 {
-  return self->side != NULL && self->reveal_side && !(folded && self->side_empty);
+  return self->side != NULL && self->reveal_side && !self->side_empty;
 }
 
 static void
@@ -89,11 +89,11 @@ cancel_gtk_split_measure (GtkWidget      *widget,
     {
       /* Folded, the side pane is no wider than the content. */
       *minimum = content_min;
-      *natural = MAX (content_nat + (side_shown (self, FALSE) ? SIDE_WIDTH : 0), FOLD_WIDTH);
+      *natural = MAX (content_nat + (side_shown (self) ? SIDE_WIDTH : 0), FOLD_WIDTH);
     }
   else
     {
-      *minimum = MAX (content_min, side_shown (self, TRUE) ? side_min : 0);
+      *minimum = MAX (content_min, side_shown (self) ? side_min : 0);
       *natural = MAX (content_nat, side_nat);
     }
 }
@@ -106,7 +106,7 @@ cancel_gtk_split_size_allocate (GtkWidget *widget,
 {
   CancelGtkSplit *self = CANCEL_GTK_SPLIT (widget);
   gboolean folded = width < FOLD_WIDTH;
-  gboolean shown = side_shown (self, folded);
+  gboolean shown = side_shown (self);
   int side_size = 0;
 
   if (self->side != NULL)

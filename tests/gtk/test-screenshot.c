@@ -125,7 +125,7 @@ check_layouts (GtkWidget        *window,
           save_screenshot (window, path);
           /* Cells show their whole text in a tooltip: only the chrome
            * must never cut a word. */
-          test_assert_no_ellipsized_label (window, skip);
+          test_assert_no_ellipsized_label (window, skip, FALSE);
 
           g_assert_cmpint (_cancel_gtk_split_get_folded (_cancel_gtk_monitor_get_split (monitor)), ==,
                            size->width < 720);
@@ -290,7 +290,7 @@ test_inspector_page_screenshot (void)
 
           test_resize_window (window, size->width, size->height);
           test_save_screenshot (window, path);
-          test_assert_no_ellipsized_label (window, NULL);
+          test_assert_no_ellipsized_label (window, NULL, FALSE);
         }
     }
   g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
