@@ -371,8 +371,12 @@ update_subtitle (CancelDemoWindow *self)
                                              "%u operations running", n), n);
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
-  /* A narrow window cuts the subtitle: the whole of it on hover. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), subtitle);
+  /* A narrow window cuts the title: the whole of it on hover. */
+  {
+    g_autofree char *tooltip = g_strjoin ("\n", adw_window_title_get_title (self->window_title), subtitle, NULL);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), tooltip);
+  }
 }
 
 static gboolean
