@@ -66,9 +66,23 @@
  *
  * ## Actions
  *
- * The monitor installs `monitor.cancel-selected`, `monitor.cancel-all`
- * (which uses the message of the "Cancel All" popover) and
- * `monitor.clear-history`.
+ * The monitor installs `monitor.cancel-selected` (the selected operation
+ * and its descendants, <kbd>Delete</kbd>), `monitor.cancel-one` (the
+ * selected operation; shielded children keep running),
+ * `monitor.cancel-all` (which uses the message of the "Cancel All"
+ * popover; disabled while nothing runs), `monitor.clear-history`,
+ * `monitor.copy-details` (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>C</kbd>) and
+ * `monitor.context-menu` (<kbd>Menu</kbd>, <kbd>Shift</kbd>+<kbd>F10</kbd>,
+ * or a right click or long press on a row). The group `columns` has one
+ * boolean action per optional column (`columns.reason_column`, ...), as the
+ * view menu's check items.
+ *
+ * ## Sizes
+ *
+ * The monitor is usable from 360 pixels wide: below 720 pixels the details
+ * of the selected operation go below the lists and the statistics show
+ * their counts only; the details pane takes no room while nothing is
+ * selected, and its toggle button hides it.
  *
  * ## CSS nodes
  *
