@@ -28,6 +28,7 @@ struct _CancelDemoWindow
   GtkWidget            *new_button;
   GtkWidget            *launchers_pane;
   guint                 navigation_idle;
+  guint                 subtitle_timeout;
   GtkListBox           *launcher_list;
   GtkAdjustment        *batch_size_adjustment;
   CancelGtkMonitor     *monitor;
@@ -380,6 +381,26 @@ update_subtitle (CancelDemoWindow *self)
 }
 
 static gboolean
+update_subtitle_now (gpointer data)
+{
+  CancelDemoWindow *self = data;
+
+  self->subtitle_timeout = 0;
+  update_subtitle (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A batch changes the registry thousands of times a second: the title
+ * follows twice a second at most (each change lays the header out). */
+static void
+schedule_subtitle (CancelDemoWindow *self)
+{
+  if (self->subtitle_timeout == 0)
+    self->subtitle_timeout = g_timeout_add (500, update_subtitle_now, self);
+}
+
+static gboolean
 cancel_demo_window_close_request (GtkWindow *window)
 {
   CancelDemoWindow *self = CANCEL_DEMO_WINDOW (window);
@@ -426,7 +447,7 @@ application_changed (CancelDemoWindow *self)
   g_signal_connect_object (application, "notify::quitting",
                            G_CALLBACK (update_subtitle), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (cancel_registry_get_default (), "items-changed",
-                           G_CALLBACK (update_subtitle), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (schedule_subtitle), self, G_CONNECT_SWAPPED);
   update_subtitle (self);
 }
 
@@ -436,6 +457,7 @@ cancel_demo_window_dispose (GObject *object)
   CancelDemoWindow *self = (CancelDemoWindow *)object;
 
   g_clear_handle_id (&self->navigation_idle, g_source_remove);
+  g_clear_handle_id (&self->subtitle_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CANCEL_DEMO_TYPE_WINDOW);
   memset (self->rows, 0, sizeof self->rows);
 
