@@ -38,6 +38,13 @@ struct _CancelGtkDetails
   /* The registry's finished operations: where a finished operation's
    * children are found once they left its live children model. */
   GListModel  *history;
+  /* Counting walks the history: at most every COUNT_INTERVAL, not at
+   * every notification of a busy scope (a batch reports its progress
+   * hundreds of times a second). */
+  guint        finished_children;
+  gint64       counted_at;
+  gboolean     count_stale;
+  gulong       history_handler;
 
   /* Template children */
   GtkStack    *stack;
@@ -167,13 +174,23 @@ update_deadline (CancelGtkDetails *self)
 /* A scope's children model lists its running children only (they leave
  * it when they end): the finished ones are found in the history, where
  * an ended child still names its parent. */
+#define COUNT_INTERVAL (G_USEC_PER_SEC / 2)
+
 static guint
 count_finished_children (CancelGtkDetails *self)
 {
+  gint64 now = g_get_monotonic_time ();
   guint i, n, count = 0;
 
   if (self->history == NULL)
     return 0;
+  /* A change of the history counts at once for an ended scope (its
+   * children arrive there last), within COUNT_INTERVAL for a running one. */
+  if (self->counted_at != 0 &&
+      (!self->count_stale ||
+       (!cancel_status_is_final (cancel_scope_get_status (self->scope)) &&
+        now - self->counted_at < COUNT_INTERVAL)))
+    return self->finished_children;
 
   n = g_list_model_get_n_items (self->history);
   for (i = 0; i < n; i++)
@@ -184,6 +201,10 @@ count_finished_children (CancelGtkDetails *self)
       if (parent == self->scope)
         count++;
     }
+
+  self->finished_children = count;
+  self->counted_at = now;
+  self->count_stale = FALSE;
 
   return count;
 }
@@ -303,6 +324,7 @@ _cancel_gtk_details_set_scope (CancelGtkDetails *self,
     return FALSE;
 
   clear_scope (self);
+  self->counted_at = 0;
 
   if (scope != NULL)
     {
@@ -319,6 +341,12 @@ _cancel_gtk_details_set_scope (CancelGtkDetails *self,
   return TRUE;
 }
 
+static void
+on_history_changed (CancelGtkDetails *self)
+{
+  self->count_stale = TRUE;
+}
+
 void
 _cancel_gtk_details_set_history (CancelGtkDetails *self,
                                  GListModel       *history)
@@ -326,7 +354,16 @@ _cancel_gtk_details_set_history (CancelGtkDetails *self,
   g_return_if_fail (CANCEL_GTK_IS_DETAILS (self));
   g_return_if_fail (history == NULL || G_IS_LIST_MODEL (history));
 
+  if (self->history == history)
+    return;
+
+  if (self->history != NULL)
+    g_clear_signal_handler (&self->history_handler, self->history);
   g_set_object (&self->history, history);
+  if (history != NULL)
+    self->history_handler = g_signal_connect_swapped (history, "items-changed",
+                                                      G_CALLBACK (on_history_changed), self);
+  self->counted_at = 0;
 }
 
 CancelScope *
@@ -420,7 +457,7 @@ cancel_gtk_details_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->values, g_hash_table_unref);
-  g_clear_object (&self->history);
+  _cancel_gtk_details_set_history (self, NULL);
 
   G_OBJECT_CLASS (cancel_gtk_details_parent_class)->dispose (object);
 }

@@ -671,6 +671,10 @@ test_monitor_details_finished (Fixture       *f,
   query.field = "status";
   query.prefix = "Completed";
   test_wait_for (details_start_with, &query, "the parent's end in the details");
+  /* The ended children reach the history in the registry's next batch. */
+  query.field = "children";
+  query.prefix = "2";
+  test_wait_for (details_start_with, &query, "the parent's two ended children");
   g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "children"), ==, "2");
   g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "deadline"), ==,
                    "1:00 after the start, not reached");
