@@ -32,7 +32,8 @@ static const KindInfo kinds[CANCEL_DEMO_N_KINDS] = {
   [CANCEL_DEMO_KIND_HASH] = {
     N_("Hash a Large File"),
     N_("Writes random data to a temporary file, then computes its SHA-256 checksum in a worker thread."),
-    "document-save-symbolic",
+    /* A checksum is the file's fingerprint (not a download). */
+    "auth-fingerprint-symbolic",
     _cancel_demo_run_hash,
   },
   [CANCEL_DEMO_KIND_COPY] = {

@@ -11,7 +11,8 @@
 
 #include "cancel-demo-window.h"
 
-/* The launcher panel on the left, the library's monitor on the right.
+/* The launcher panel on the left, the library's monitor on the right (one
+ * at a time in a narrow window, as an AdwLeaflet folds).
  * Every operation gets a GAction made by cancel_scope_create_action(),
  * added to the window as "win.cancel-op-ID" for as long as it runs: the
  * launcher's cancel button activates it. */
@@ -21,6 +22,13 @@ struct _CancelDemoWindow
 
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *back_button;
+  GtkWidget            *operations_button;
+  GtkWidget            *new_button;
+  GtkWidget            *launchers_pane;
+  guint                 navigation_idle;
+  guint                 subtitle_timeout;
   GtkListBox           *launcher_list;
   GtkAdjustment        *batch_size_adjustment;
   CancelGtkMonitor     *monitor;
@@ -283,7 +291,55 @@ ignore_sigterm_changed (GSimpleAction *action,
                                               g_variant_get_boolean (state));
 }
 
+/* Folded, the leaflet shows one pane: the header offers the other. */
+static gboolean
+update_navigation_now (gpointer data)
+{
+  CancelDemoWindow *self = data;
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  gboolean on_launchers = adw_leaflet_get_visible_child (self->leaflet) == self->launchers_pane;
+
+  self->navigation_idle = 0;
+  gtk_widget_set_visible (self->back_button, folded && !on_launchers);
+  gtk_widget_set_visible (self->operations_button, folded && on_launchers);
+  /* Narrow, the title needs the room; each launcher has its own button. */
+  gtk_widget_set_visible (self->new_button, !folded);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The leaflet folds in its size_allocate: the header changes after the
+ * frame, or it would be drawn before it is laid out again. */
+static void
+update_navigation (CancelDemoWindow *self)
+{
+  if (self->navigation_idle == 0)
+    self->navigation_idle = g_idle_add (update_navigation_now, self);
+}
+
+static void
+show_launchers_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  CancelDemoWindow *self = user_data;
+
+  adw_leaflet_set_visible_child (self->leaflet, self->launchers_pane);
+}
+
+static void
+show_operations_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  CancelDemoWindow *self = user_data;
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->monitor));
+}
+
 static const GActionEntry win_entries[] = {
+  { "show-launchers", show_launchers_activated },
+  { "show-operations", show_operations_activated },
   { "launch", launch_activated, "s" },
   { "new", new_activated },
   { "cancel-selected", cancel_selected_activated },
@@ -292,25 +348,60 @@ static const GActionEntry win_entries[] = {
   { "ignore-sigterm", NULL, NULL, "false", ignore_sigterm_changed },
 };
 
+/* The application counts what it launched; the registry (and the
+ * monitor's Live tab) counts nested operations too: say which is which. */
 static void
 update_subtitle (CancelDemoWindow *self)
 {
   CancelDemoApplication *application = get_application (self);
   g_autofree char *subtitle = NULL;
-  guint n;
+  guint n, n_all;
 
   if (application == NULL)
     return;
 
   n = cancel_demo_application_get_n_running (application);
+  n_all = g_list_model_get_n_items (G_LIST_MODEL (cancel_registry_get_default ()));
   if (cancel_demo_application_get_quitting (application))
     subtitle = g_strdup (_("Quitting…"));
+  else if (n > 0 && n_all > n)
+    /* Translators: launched operations, then all running ones with
+     * their nested operations: "6 launched · 12 including nested" */
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u launched · %u including nested",
+                                             "%u launched · %u including nested", n), n, n_all);
   else if (n > 0)
     subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                              "%u operation running",
                                              "%u operations running", n), n);
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
+  /* A narrow window cuts the title: the whole of it on hover. */
+  {
+    g_autofree char *tooltip = g_strjoin ("\n", adw_window_title_get_title (self->window_title), subtitle, NULL);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), tooltip);
+  }
+}
+
+static gboolean
+update_subtitle_now (gpointer data)
+{
+  CancelDemoWindow *self = data;
+
+  self->subtitle_timeout = 0;
+  update_subtitle (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A batch changes the registry thousands of times a second: the title
+ * follows twice a second at most (each change lays the header out). */
+static void
+schedule_subtitle (CancelDemoWindow *self)
+{
+  if (self->subtitle_timeout == 0)
+    self->subtitle_timeout = g_timeout_add (500, update_subtitle_now, self);
 }
 
 static gboolean
@@ -359,6 +450,8 @@ application_changed (CancelDemoWindow *self)
                            G_CALLBACK (update_subtitle), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (application, "notify::quitting",
                            G_CALLBACK (update_subtitle), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cancel_registry_get_default (), "items-changed",
+                           G_CALLBACK (schedule_subtitle), self, G_CONNECT_SWAPPED);
   update_subtitle (self);
 }
 
@@ -367,6 +460,8 @@ cancel_demo_window_dispose (GObject *object)
 {
   CancelDemoWindow *self = (CancelDemoWindow *)object;
 
+  g_clear_handle_id (&self->navigation_idle, g_source_remove);
+  g_clear_handle_id (&self->subtitle_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CANCEL_DEMO_TYPE_WINDOW);
   memset (self->rows, 0, sizeof self->rows);
 
@@ -390,10 +485,16 @@ cancel_demo_window_class_init (CancelDemoWindowClass *klass)
                                                "/org/gnome/Cancelable/Demo/cancel-demo-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, operations_button);
+  gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, new_button);
+  gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, launchers_pane);
   gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, launcher_list);
   gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, batch_size_adjustment);
   gtk_widget_class_bind_template_child (widget_class, CancelDemoWindow, monitor);
   gtk_widget_class_bind_template_callback (widget_class, launcher_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, update_navigation);
 }
 
 static void

@@ -1,6 +1,6 @@
 /* cancel-gtk-cell.c: one cell of a row of the monitor
  *
- * About 850 lines: one widget for the nine columns, each concern
+ * About 830 lines: one widget for the nine columns, each concern
  * (building, binding, updating, tooltips) a switch over the kinds, so a
  * column's code is found in one place per concern and a row costs one
  * widget type to bind and tick.
@@ -129,6 +129,17 @@ stop_pulsing (CancelGtkCell *self)
 {
   if (self->pulsing)
     set_fraction (self, 0.0);
+}
+
+/* Lists unmap rows while they allocate: a new fraction then would leave
+ * the list needing an allocation it does not get before the paint (GTK
+ * 4.8 draws it empty). So an unmapped bar stops after the frame. */
+static gboolean
+stop_pulsing_unmapped (gpointer data)
+{
+  if (!gtk_widget_get_mapped (data))
+    stop_pulsing (data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -572,41 +583,8 @@ cancel_gtk_cell_query_tooltip (GtkWidget  *widget,
   if (self->scope == NULL)
     return FALSE;
 
-  switch (self->kind)
-    {
-    case CANCEL_GTK_CELL_NAME:
-      {
-        g_autofree char *name = _cancel_gtk_format_scope_name (self->scope);
-
-        text = g_strdup_printf ("%s (#%" G_GUINT64_FORMAT ")", name,
-                                cancel_scope_get_id (self->scope));
-      }
-      break;
-
-    case CANCEL_GTK_CELL_PROGRESS:
-      text = cancel_scope_dup_progress_message (self->scope);
-      break;
-
-    case CANCEL_GTK_CELL_REASON:
-      text = g_strdup (cancel_scope_get_message (self->scope));
-      break;
-
-    case CANCEL_GTK_CELL_MESSAGE:
-      text = g_strdup (gtk_label_get_label (GTK_LABEL (self->label)));
-      break;
-
-    case CANCEL_GTK_CELL_CANCEL:
-      text = g_strdup (_("Cancel"));
-      break;
-
-    case CANCEL_GTK_CELL_STATUS:
-    case CANCEL_GTK_CELL_ELAPSED:
-    case CANCEL_GTK_CELL_REMAINING:
-    case CANCEL_GTK_CELL_DURATION:
-    default:
-      break;
-    }
-
+  text = _cancel_gtk_format_cell_tooltip (self->scope, self->kind,
+                                          self->label != NULL ? gtk_label_get_label (GTK_LABEL (self->label)) : NULL);
   if (text == NULL || text[0] == '\0')
     return FALSE;
 
@@ -720,7 +698,8 @@ cancel_gtk_cell_unmap (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->unmap (widget);
 
-  stop_pulsing (self);
+  if (self->pulsing)
+    g_idle_add_full (G_PRIORITY_DEFAULT, stop_pulsing_unmapped, g_object_ref (self), g_object_unref);
   update_ticking (self);
 }
 

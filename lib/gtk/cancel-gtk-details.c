@@ -35,6 +35,16 @@ struct _CancelGtkDetails
   CancelScope *scope;
   gulong       notify_handler;
   GHashTable  *values;
+  /* The registry's finished operations: where a finished operation's
+   * children are found once they left its live children model. */
+  GListModel  *history;
+  /* Counting walks the history: at most every COUNT_INTERVAL, not at
+   * every notification of a busy scope (a batch reports its progress
+   * hundreds of times a second). */
+  guint        finished_children;
+  gint64       counted_at;
+  gboolean     count_stale;
+  gulong       history_handler;
 
   /* Template children */
   GtkStack    *stack;
@@ -119,7 +129,32 @@ update_deadline (CancelGtkDetails *self)
   gint64 remaining = cancel_scope_get_remaining (self->scope);
   g_autofree char *in = NULL;
 
-  if (cancel_status_is_final (cancel_scope_get_status (self->scope)) || remaining < 0)
+  if (cancel_status_is_final (cancel_scope_get_status (self->scope)))
+    {
+      /* An ended scope keeps its own deadline: say where it was, relative
+       * to the start, and whether the operation got there. */
+      gint64 deadline = cancel_scope_get_deadline (self->scope);
+      gint64 start = cancel_scope_get_start_time (self->scope);
+      gint64 end = cancel_scope_get_end_time (self->scope);
+      g_autofree char *after = NULL;
+
+      if (deadline == CANCEL_NO_DEADLINE || start <= 0)
+        {
+          set_detail (self, "deadline", C_("deadline", "None"));
+          return;
+        }
+
+      after = _cancel_gtk_format_duration (deadline - start);
+      if (end >= deadline || cancel_scope_get_status (self->scope) == CANCEL_STATUS_TIMED_OUT)
+        /* Translators: %s is a duration: "60 s after the start, reached" */
+        take_detail (self, "deadline", g_strdup_printf (_("%s after the start, reached"), after));
+      else
+        /* Translators: %s is a duration: "60 s after the start, not reached" */
+        take_detail (self, "deadline", g_strdup_printf (_("%s after the start, not reached"), after));
+      return;
+    }
+
+  if (remaining < 0)
     {
       set_detail (self, "deadline", C_("deadline", "None"));
       return;
@@ -134,6 +169,67 @@ update_deadline (CancelGtkDetails *self)
   in = _cancel_gtk_format_duration (remaining);
   /* Translators: %s is a duration: "in 3.5 s" */
   take_detail (self, "deadline", g_strdup_printf (_("in %s"), in));
+}
+
+/* A scope's children model lists its running children only (they leave
+ * it when they end): the finished ones are found in the history, where
+ * an ended child still names its parent. */
+#define COUNT_INTERVAL (G_USEC_PER_SEC / 2)
+
+static guint
+count_finished_children (CancelGtkDetails *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint i, n, count = 0;
+
+  if (self->history == NULL)
+    return 0;
+  /* A change of the history counts at once for an ended scope (its
+   * children arrive there last), within COUNT_INTERVAL for a running one. */
+  if (self->counted_at != 0 &&
+      (!self->count_stale ||
+       (!cancel_status_is_final (cancel_scope_get_status (self->scope)) &&
+        now - self->counted_at < COUNT_INTERVAL)))
+    return self->finished_children;
+
+  n = g_list_model_get_n_items (self->history);
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(CancelScope) item = g_list_model_get_item (self->history, i);
+      g_autoptr(CancelScope) parent = cancel_scope_dup_parent (item);
+
+      if (parent == self->scope)
+        count++;
+    }
+
+  self->finished_children = count;
+  self->counted_at = now;
+  self->count_stale = FALSE;
+
+  return count;
+}
+
+static void
+update_children (CancelGtkDetails *self)
+{
+  guint running = 0, total;
+  g_autofree char *total_text = NULL;
+  g_autofree char *running_text = NULL;
+
+  if (_cancel_gtk_scope_is_local (self->scope))
+    running = g_list_model_get_n_items (cancel_scope_get_children (self->scope));
+  total = running + count_finished_children (self);
+  total_text = _cancel_gtk_format_count (total);
+  running_text = _cancel_gtk_format_count (running);
+
+  if (running == 0)
+    set_detail (self, "children", total_text);
+  else if (running == total)
+    /* Translators: a number of child operations, all of them running */
+    take_detail (self, "children", g_strdup_printf (_("%s running"), total_text));
+  else
+    /* Translators: a number of child operations, then how many of them run */
+    take_detail (self, "children", g_strdup_printf (_("%s (%s running)"), total_text, running_text));
 }
 
 static void
@@ -189,12 +285,7 @@ _cancel_gtk_details_update (CancelGtkDetails *self)
   else
     set_detail (self, "parent", C_("parent", "None"));
 
-  if (_cancel_gtk_scope_is_local (scope))
-    take_detail (self, "children",
-                 g_strdup_printf ("%u", g_list_model_get_n_items (cancel_scope_get_children (scope))));
-  else
-    set_detail (self, "children", NULL);
-
+  update_children (self);
   update_times (self, g_get_monotonic_time ());
   update_deadline (self);
   update_progress (self);
@@ -233,6 +324,7 @@ _cancel_gtk_details_set_scope (CancelGtkDetails *self,
     return FALSE;
 
   clear_scope (self);
+  self->counted_at = 0;
 
   if (scope != NULL)
     {
@@ -247,6 +339,31 @@ _cancel_gtk_details_set_scope (CancelGtkDetails *self,
   _cancel_gtk_details_update (self);
 
   return TRUE;
+}
+
+static void
+on_history_changed (CancelGtkDetails *self)
+{
+  self->count_stale = TRUE;
+}
+
+void
+_cancel_gtk_details_set_history (CancelGtkDetails *self,
+                                 GListModel       *history)
+{
+  g_return_if_fail (CANCEL_GTK_IS_DETAILS (self));
+  g_return_if_fail (history == NULL || G_IS_LIST_MODEL (history));
+
+  if (self->history == history)
+    return;
+
+  if (self->history != NULL)
+    g_clear_signal_handler (&self->history_handler, self->history);
+  g_set_object (&self->history, history);
+  if (history != NULL)
+    self->history_handler = g_signal_connect_swapped (history, "items-changed",
+                                                      G_CALLBACK (on_history_changed), self);
+  self->counted_at = 0;
 }
 
 CancelScope *
@@ -274,6 +391,26 @@ _cancel_gtk_details_get_text (CancelGtkDetails *self,
   return gtk_label_get_label (label);
 }
 
+char *
+_cancel_gtk_details_dup_summary (CancelGtkDetails *self)
+{
+  GString *text;
+  guint i;
+
+  g_return_val_if_fail (CANCEL_GTK_IS_DETAILS (self), NULL);
+
+  if (self->scope == NULL)
+    return NULL;
+
+  text = g_string_new (gtk_label_get_label (self->title));
+  for (i = 0; i < G_N_ELEMENTS (detail_fields); i++)
+    g_string_append_printf (text, "\n%s: %s", _(detail_fields[i].caption),
+                            _cancel_gtk_details_get_text (self, detail_fields[i].field));
+  g_string_append_c (text, '\n');
+
+  return g_string_free (text, FALSE);
+}
+
 /* The rows come from detail_fields, so the field names live in one place. */
 static void
 build_rows (CancelGtkDetails *self)
@@ -293,6 +430,9 @@ build_rows (CancelGtkDetails *self)
       gtk_label_set_wrap (GTK_LABEL (value), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      /* Ten tab stops would lie between the lists and the actions: the
+       * keyboard copies them all with Copy Details (Ctrl+Shift+C). */
+      gtk_widget_set_focusable (value, FALSE);
       gtk_widget_set_hexpand (value, TRUE);
       gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY, caption, NULL,
@@ -317,6 +457,7 @@ cancel_gtk_details_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->values, g_hash_table_unref);
+  _cancel_gtk_details_set_history (self, NULL);
 
   G_OBJECT_CLASS (cancel_gtk_details_parent_class)->dispose (object);
 }

@@ -13,6 +13,9 @@ G_BEGIN_DECLS
  * Negative values count as zero. */
 char        *_cancel_gtk_format_duration          (gint64       usec);
 
+/* A count with the locale's digit grouping: "20,000,000,000" in English. */
+char        *_cancel_gtk_format_count             (guint64      n);
+
 /* The scope's name, or "Operation #ID" when it has none. */
 char        *_cancel_gtk_format_scope_name        (CancelScope *scope);
 
@@ -38,5 +41,12 @@ char        *_cancel_gtk_format_reason            (CancelScope *scope);
  * parent “Batch” timed out after 5 s". NULL when it was not cancelled.
  * Walks the ancestors with cancel_scope_dup_parent(); any thread. */
 char        *_cancel_gtk_describe_cause           (CancelScope *scope);
+
+/* A cell's tooltip: what its column may cut ("name (#id)", the whole
+ * progress message or reason, ...); NULL for columns that cut nothing.
+ * @label is the cell's text. The kind is a CancelGtkCellKind. */
+char        *_cancel_gtk_format_cell_tooltip      (CancelScope *scope,
+                                                   int          kind,
+                                                   const char  *label);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cancel-gtk-cell-private.h"
 #include "cancel-gtk-format-private.h"
 #include "cancel-gtk-init-private.h"
 
@@ -56,6 +57,14 @@ _cancel_gtk_format_duration (gint64 usec)
                           (int) (seconds / 3600),
                           (int) (seconds / 60 % 60),
                           (int) (seconds % 60));
+}
+
+char *
+_cancel_gtk_format_count (guint64 n)
+{
+  /* glibc's ' flag groups digits as LC_NUMERIC says ("20,000,000,000",
+   * "20.000.000.000", "20 000 000 000"); the C locale does not group. */
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
 }
 
 char *
@@ -346,4 +355,41 @@ _cancel_gtk_describe_cause (CancelScope *scope)
     }
 
   return g_string_free (text, FALSE);
+}
+
+char *
+_cancel_gtk_format_cell_tooltip (CancelScope *scope,
+                                 int          kind,
+                                 const char  *label)
+{
+  _cancel_gtk_i18n_init ();
+
+  switch ((CancelGtkCellKind) kind)
+    {
+    case CANCEL_GTK_CELL_NAME:
+      {
+        g_autofree char *name = _cancel_gtk_format_scope_name (scope);
+
+        return g_strdup_printf ("%s (#%" G_GUINT64_FORMAT ")", name, cancel_scope_get_id (scope));
+      }
+
+    case CANCEL_GTK_CELL_PROGRESS:
+      return cancel_scope_dup_progress_message (scope);
+
+    case CANCEL_GTK_CELL_REASON:
+      return g_strdup (cancel_scope_get_message (scope));
+
+    case CANCEL_GTK_CELL_MESSAGE:
+      return g_strdup (label);
+
+    case CANCEL_GTK_CELL_CANCEL:
+      return g_strdup (_("Cancel"));
+
+    case CANCEL_GTK_CELL_STATUS:
+    case CANCEL_GTK_CELL_ELAPSED:
+    case CANCEL_GTK_CELL_REMAINING:
+    case CANCEL_GTK_CELL_DURATION:
+    default:
+      return NULL;
+    }
 }

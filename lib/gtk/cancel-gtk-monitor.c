@@ -20,8 +20,10 @@
 #include "cancel-gtk-init-private.h"
 #include "cancel-gtk-live-tree-private.h"
 #include "cancel-gtk-mirror-private.h"
+#include "cancel-gtk-monitor-menus-private.h"
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-search-private.h"
+#include "cancel-gtk-split-private.h"
 #include "cancel-gtk-stats-private.h"
 #include "cancel-gtk-style-private.h"
 #include "cancel-gtk-timeline-private.h"
@@ -65,9 +67,23 @@
  *
  * ## Actions
  *
- * The monitor installs `monitor.cancel-selected`, `monitor.cancel-all`
- * (which uses the message of the "Cancel All" popover) and
- * `monitor.clear-history`.
+ * The monitor installs `monitor.cancel-selected` (the selected operation
+ * and its descendants, <kbd>Delete</kbd>), `monitor.cancel-one` (the
+ * selected operation; shielded children keep running),
+ * `monitor.cancel-all` (which uses the message of the "Cancel All"
+ * popover; disabled while nothing runs), `monitor.clear-history`,
+ * `monitor.copy-details` (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>C</kbd>) and
+ * `monitor.context-menu` (<kbd>Menu</kbd>, <kbd>Shift</kbd>+<kbd>F10</kbd>,
+ * or a right click or long press on a row). The group `columns` has one
+ * boolean action per optional column (`columns.reason_column`, ...), as the
+ * view menu's check items.
+ *
+ * ## Sizes
+ *
+ * The monitor is usable from 360 pixels wide: below 720 pixels the details
+ * of the selected operation go below the lists and the statistics show
+ * their counts only; the details pane takes no room while nothing is
+ * selected, and its toggle button hides it.
  *
  * ## CSS nodes
  *
@@ -124,6 +140,7 @@ struct _CancelGtkMonitor
   CancelGtkStats      *stats;
   GtkWidget           *empty_label;
   CancelGtkDetails    *details;
+  CancelGtkSplit      *split;
   CancelGtkTimeline   *timeline;
   GtkEditable         *cancel_all_entry;
   GtkPopover          *cancel_all_popover;
@@ -180,8 +197,7 @@ on_tree_items_changed (GListModel       *model,
                        CancelGtkMonitor *self)
 {
   if (added > 0 || removed > 0)
-    update_empty_label (self);
-}
+    update_empty_label (self);}
 
 static void
 clear_tree (CancelGtkMonitor *self)
@@ -263,6 +279,7 @@ bind_registry (CancelGtkMonitor *self,
   self->registry = g_object_ref (registry);
   self->history = g_object_ref (cancel_registry_get_history (registry));
   self->history_mirror = _cancel_gtk_mirror_new (self->history);
+  _cancel_gtk_details_set_history (self->details, self->history);
 
   self->live_tree = _cancel_gtk_live_tree_new (registry, _cancel_gtk_search_get_filter (self->search));
   _cancel_gtk_live_tree_set_flat (self->live_tree, _cancel_gtk_search_is_active (self->search));
@@ -332,13 +349,18 @@ static void
 update_actions (CancelGtkMonitor *self)
 {
   CancelScope *selected = _cancel_gtk_details_get_scope (self->details);
+  gboolean can_cancel = selected != NULL && _cancel_gtk_scope_is_live (selected) &&
+                        !_cancel_gtk_scope_is_cancelling (selected);
+  gboolean any_live = self->registry != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->registry)) > 0;
+  GObject *cancel_all = gtk_widget_get_template_child (GTK_WIDGET (self), CANCEL_GTK_TYPE_MONITOR,
+                                                       "cancel_all_button");
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.cancel-selected",
-                                 selected != NULL &&
-                                 _cancel_gtk_scope_is_live (selected) &&
-                                 !_cancel_gtk_scope_is_cancelling (selected));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.cancel-all",
-                                 self->registry != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.cancel-selected", can_cancel);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.cancel-one", can_cancel);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.copy-details", selected != NULL);
+  /* Nothing to act on, nothing to click (a menu button has no action). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.cancel-all", any_live);
+  gtk_widget_set_sensitive (GTK_WIDGET (cancel_all), any_live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "monitor.clear-history",
                                  self->history != NULL && g_list_model_get_n_items (self->history) > 0);
 }
@@ -366,6 +388,7 @@ set_details_scope (CancelGtkMonitor *self,
     return;
 
   _cancel_gtk_timeline_set_selected (self->timeline, scope);
+  _cancel_gtk_split_set_side_empty (self->split, scope == NULL);
   update_actions (self);
   schedule_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
@@ -771,11 +794,13 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
 
   g_type_ensure (CANCEL_GTK_TYPE_CELL);
   g_type_ensure (CANCEL_GTK_TYPE_DETAILS);
+  g_type_ensure (CANCEL_GTK_TYPE_SPLIT);
   g_type_ensure (CANCEL_GTK_TYPE_STATS);
   g_type_ensure (CANCEL_GTK_TYPE_TIMELINE);
   _cancel_gtk_style_init ();
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/gnome/CancelGtk/cancel-gtk-monitor.ui");
+  _cancel_gtk_monitor_menus_class_init (widget_class);
   /* The template's translations come from its <interface domain="cancelable">. */
 
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, search_entry);
@@ -788,6 +813,7 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, stats);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, empty_label);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, details);
+  gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, split);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, timeline);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, cancel_all_entry);
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, cancel_all_popover);
@@ -817,6 +843,7 @@ cancel_gtk_monitor_init (CancelGtkMonitor *self)
   self->ticking = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _cancel_gtk_monitor_menus_init (GTK_WIDGET (self));
 
   self->search = _cancel_gtk_search_new ();
 
@@ -1014,19 +1041,7 @@ cancel_gtk_monitor_cancel_all (CancelGtkMonitor *self,
   return count;
 }
 
-/* Private accessors */
-
-GtkColumnView *
-_cancel_gtk_monitor_get_live_view (CancelGtkMonitor *self)
-{
-  return self->live_view;
-}
-
-GtkColumnView *
-_cancel_gtk_monitor_get_history_view (CancelGtkMonitor *self)
-{
-  return self->history_view;
-}
+/* Private accessors (more in cancel-gtk-monitor-menus.c) */
 
 GListModel *
 _cancel_gtk_monitor_get_live_rows (CancelGtkMonitor *self)
@@ -1038,44 +1053,6 @@ GListModel *
 _cancel_gtk_monitor_get_history_rows (CancelGtkMonitor *self)
 {
   return G_LIST_MODEL (self->history_selection);
-}
-
-GtkEditable *
-_cancel_gtk_monitor_get_search_entry (CancelGtkMonitor *self)
-{
-  return GTK_EDITABLE (self->search_entry);
-}
-
-GtkDropDown *
-_cancel_gtk_monitor_get_status_dropdown (CancelGtkMonitor *self)
-{
-  return self->status_dropdown;
-}
-
-GtkStack *
-_cancel_gtk_monitor_get_stack (CancelGtkMonitor *self)
-{
-  return self->stack;
-}
-
-CancelGtkTimeline *
-_cancel_gtk_monitor_get_timeline (CancelGtkMonitor *self)
-{
-  return self->timeline;
-}
-
-const char *
-_cancel_gtk_monitor_get_details_text (CancelGtkMonitor *self,
-                                      const char       *field)
-{
-  return _cancel_gtk_details_get_text (self->details, field);
-}
-
-const char *
-_cancel_gtk_monitor_get_stat_text (CancelGtkMonitor *self,
-                                   const char       *stat)
-{
-  return _cancel_gtk_stats_get_text (self->stats, stat);
 }
 
 void

@@ -24,4 +24,9 @@ void        _cancel_gtk_stats_show     (CancelGtkStats *self,
 const char *_cancel_gtk_stats_get_text (CancelGtkStats *self,
                                         const char     *stat);
 
+/* Compact: the counts only (their captions in tooltips), for a narrow
+ * monitor. */
+void        _cancel_gtk_stats_set_compact (CancelGtkStats *self,
+                                           gboolean        compact);
+
 G_END_DECLS

@@ -28,6 +28,10 @@ struct _CancelGtkStats
   GtkWidget *status_values[G_N_ELEMENTS (stat_statuses)];
   GtkWidget *average_duration_value;
   GtkWidget *latency_value;
+  /* What a compact strip hides: the captions (in the tooltips still) and
+   * the durations. */
+  GPtrArray *verbose;
+  gboolean   compact;
 
   /* Template children */
   GtkFlowBox *box;
@@ -71,11 +75,10 @@ _cancel_gtk_stats_show (CancelGtkStats *self,
 
       if (cancel_status_is_final (status))
         take_text (self->status_values[i],
-                   g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                    cancel_registry_stats_get_finished (stats, status)));
+                   _cancel_gtk_format_count (cancel_registry_stats_get_finished (stats, status)));
       else
         take_text (self->status_values[i],
-                   g_strdup_printf ("%u", cancel_registry_stats_get_live (stats, status)));
+                   _cancel_gtk_format_count (cancel_registry_stats_get_live (stats, status)));
     }
 
   if (cancel_registry_stats_get_total_finished (stats) > 0)
@@ -121,7 +124,8 @@ _cancel_gtk_stats_get_text (CancelGtkStats *self,
 static GtkWidget *
 add_stat (CancelGtkStats *self,
           const char     *swatch_class,
-          const char     *caption)
+          const char     *caption,
+          const char     *tooltip)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   GtkWidget *value = gtk_label_new ("—");
@@ -142,14 +146,37 @@ add_stat (CancelGtkStats *self,
   gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (box), value);
   gtk_box_append (GTK_BOX (box), label);
+  g_ptr_array_add (self->verbose, label);
+  /* Says what is counted: nested operations count, unlike an
+   * application's own count of what it launched. */
+  gtk_widget_set_tooltip_text (box, tooltip);
   gtk_flow_box_append (self->box, box);
 
   return value;
 }
 
+void
+_cancel_gtk_stats_set_compact (CancelGtkStats *self,
+                               gboolean        compact)
+{
+  guint i;
+
+  g_return_if_fail (CANCEL_GTK_IS_STATS (self));
+
+  if (self->compact == !!compact)
+    return;
+
+  self->compact = !!compact;
+  for (i = 0; i < self->verbose->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (self->verbose, i), !compact);
+}
+
 static void
 cancel_gtk_stats_dispose (GObject *object)
 {
+  CancelGtkStats *self = CANCEL_GTK_STATS (object);
+
+  g_clear_pointer (&self->verbose, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CANCEL_GTK_TYPE_STATS);
 
   G_OBJECT_CLASS (cancel_gtk_stats_parent_class)->dispose (object);
@@ -175,6 +202,7 @@ cancel_gtk_stats_init (CancelGtkStats *self)
   guint i;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->verbose = g_ptr_array_new ();
 
   /* The swatches and captions come from the statuses: built here. */
   for (i = 0; i < G_N_ELEMENTS (stat_statuses); i++)
@@ -182,11 +210,18 @@ cancel_gtk_stats_init (CancelGtkStats *self)
       CancelGtkLook look = _cancel_gtk_look_for_status (stat_statuses[i], FALSE);
 
       self->status_values[i] = add_stat (self, _cancel_gtk_look_css_class (look),
-                                         cancel_status_get_display_name (stat_statuses[i]));
+                                         cancel_status_get_display_name (stat_statuses[i]),
+                                         cancel_status_is_final (stat_statuses[i])
+                                         ? _("Operations that ended so, nested ones included, since the start")
+                                         : _("Operations running now, nested ones included"));
     }
 
-  self->average_duration_value = add_stat (self, NULL, _("average duration"));
-  self->latency_value = add_stat (self, NULL, _("cancel latency"));
+  self->average_duration_value = add_stat (self, NULL, _("average duration"),
+                                           _("Average duration of the finished operations"));
+  self->latency_value = add_stat (self, NULL, _("cancel latency"),
+                                  _("Time from a cancellation request to the operation’s end"));
+  g_ptr_array_add (self->verbose, gtk_widget_get_ancestor (self->average_duration_value, GTK_TYPE_FLOW_BOX_CHILD));
+  g_ptr_array_add (self->verbose, gtk_widget_get_ancestor (self->latency_value, GTK_TYPE_FLOW_BOX_CHILD));
 }
 
 GtkWidget *

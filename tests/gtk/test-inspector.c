@@ -111,6 +111,28 @@ stats_padding (GtkWidget *monitor)
   g_assert_not_reached ();
 }
 
+/* Whether a mapped label of @page contains @text. */
+static gboolean
+page_says (GtkWidget  *page,
+           const char *text)
+{
+  g_autoptr(GPtrArray) labels = test_find_descendants (page, GTK_TYPE_LABEL);
+  guint i;
+
+  for (i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (labels, i)) &&
+        strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), text) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+shows_monitor (gpointer data)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (data), "monitor") == 0;
+}
+
 static void
 test_inspector_in_process (void)
 {
@@ -118,7 +140,7 @@ test_inspector_in_process (void)
   g_autoptr(GPtrArray) monitors = NULL;
   g_autoptr(GPtrArray) views = NULL;
   g_autoptr(CancelScope) scope = NULL;
-  GtkWidget *window, *inspector, *page, *stack;
+  GtkWidget *window, *inspector, *page, *stack, *inner;
   GdkDisplay *inspector_display;
   MappedQuery query;
 
@@ -147,9 +169,22 @@ test_inspector_in_process (void)
   if (inspector_display == gdk_display_get_default ())
     g_test_message ("The Inspector shares the application's display here");
 
+  /* An application that has run no operation: the page says so and
+   * how to begin, instead of an empty monitor. */
+  gtk_stack_set_visible_child (GTK_STACK (stack), page);
+  inner = gtk_widget_get_first_child (page);
+  g_assert_true (GTK_IS_STACK (inner));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (inner)), ==, "start");
+  g_assert_true (page_says (page, "cancel_scope_begin (scope);"));
+  g_assert_true (page_says (page, "GTK_PATH"));
+
+  /* It shows the default registry, once an operation runs. */
+  scope = cancel_scope_new ("Seen by the Inspector");
+  cancel_scope_begin (scope);
+  test_wait_for (shows_monitor, inner, "the monitor in place of the start page");
+
   /* The library's stylesheet is on the Inspector's display, and it
    * applies there: the statistics strip has its padding. */
-  gtk_stack_set_visible_child (GTK_STACK (stack), page);
   monitors = test_find_descendants (page, CANCEL_GTK_TYPE_MONITOR);
   g_assert_cmpuint (monitors->len, ==, 1);
   query.widget = g_ptr_array_index (monitors, 0);
@@ -157,10 +192,7 @@ test_inspector_in_process (void)
   g_assert_nonnull (g_object_get_data (G_OBJECT (inspector_display), STYLE_KEY));
   g_assert_cmpint (stats_padding (query.widget), >=, 8);
 
-  /* It shows the default registry. */
   g_assert_true (cancel_gtk_monitor_get_registry (CANCEL_GTK_MONITOR (query.widget)) == cancel_registry_get_default ());
-  scope = cancel_scope_new ("Seen by the Inspector");
-  cancel_scope_begin (scope);
   views = test_find_descendants (query.widget, GTK_TYPE_COLUMN_VIEW);
   g_assert_cmpuint (views->len, >=, 1);
   test_wait_for (view_has_rows, g_ptr_array_index (views, 0), "the scope in the Inspector's monitor");

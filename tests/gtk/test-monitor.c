@@ -85,6 +85,9 @@ fixture_setup (Fixture       *f,
   f->registry = cancel_registry_new ();
   f->monitor = CANCEL_GTK_MONITOR (cancel_gtk_monitor_new (f->registry));
   f->window = test_show_in_window (GTK_WIDGET (f->monitor), 1100, 700);
+  /* Elapsed is on demand (the column chooser's check item): these tests
+   * read it. */
+  gtk_widget_activate_action (GTK_WIDGET (f->monitor), "columns.elapsed_column", NULL);
   f->scopes = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -596,7 +599,7 @@ test_monitor_details_cause (Fixture       *f,
   g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "title"), ==, "Download");
   parent_text = g_strdup_printf ("“Batch” (#%" G_GUINT64_FORMAT ")", cancel_scope_get_id (batch));
   g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "parent"), ==, parent_text);
-  g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "children"), ==, "1");
+  g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "children"), ==, "1 running");
   g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "status"), ==, "Cancelling");
   g_test_message ("Cause: %s", _cancel_gtk_monitor_get_details_text (f->monitor, "cause"));
 
@@ -617,6 +620,74 @@ test_monitor_details_cause (Fixture       *f,
   query.field = "cause";
   query.prefix = "Timed out after ";
   test_wait_for (details_start_with, &query, "the cause of the parent");
+}
+
+/* Whether a monitor's action is enabled, as a button bound to it sees. */
+static gboolean
+action_enabled (Fixture    *f,
+                const char *name)
+{
+  GtkWidget *probe = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), name);
+  gtk_widget_set_parent (probe, GTK_WIDGET (f->monitor));
+  enabled = gtk_widget_get_sensitive (probe);
+  gtk_widget_unparent (probe);
+
+  return enabled;
+}
+
+/* A finished parent keeps the truth: the children it had (which left its
+ * live children model when they ended) and the deadline it had. */
+static void
+test_monitor_details_finished (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CancelScope *parent, *first, *second;
+  DetailsQuery query = { f, "status", "Completed" };
+
+  parent = cancel_scope_new_full (NULL, "Parent", CANCEL_SCOPE_FLAGS_NONE);
+  g_assert_true (cancel_scope_set_timeout (parent, 60, &error));
+  g_assert_no_error (error);
+  cancel_scope_set_registry (parent, f->registry);
+  cancel_scope_begin (parent);
+  g_ptr_array_add (f->scopes, parent);
+  first = start_scope (f, parent, "First");
+  second = start_scope (f, parent, "Second");
+  wait_for_rows (live_rows (f), 3);
+
+  select_row (f, parent);
+  query.field = "children";
+  query.prefix = "2 running";
+  test_wait_for (details_start_with, &query, "two running children");
+
+  cancel_scope_end (first);
+  query.prefix = "2 (1 running)";
+  test_wait_for (details_start_with, &query, "one running child of two");
+
+  cancel_scope_end (second);
+  cancel_scope_end (parent);
+  query.field = "status";
+  query.prefix = "Completed";
+  test_wait_for (details_start_with, &query, "the parent's end in the details");
+  /* The ended children reach the history in the registry's next batch. */
+  query.field = "children";
+  query.prefix = "2";
+  test_wait_for (details_start_with, &query, "the parent's two ended children");
+  g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "children"), ==, "2");
+  g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "deadline"), ==,
+                   "1:00 after the start, not reached");
+  g_assert_cmpstr (_cancel_gtk_monitor_get_details_text (f->monitor, "error"), ==, "None");
+
+  /* Nothing runs: nothing for Cancel All to act on. */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->monitor),
+                                                                                      CANCEL_GTK_TYPE_MONITOR,
+                                                                                      "cancel_all_button"))));
+  g_assert_false (action_enabled (f, "monitor.cancel-all"));
+  g_assert_true (action_enabled (f, "monitor.copy-details"));
+  g_assert_false (action_enabled (f, "monitor.cancel-one"));
 }
 
 static void
@@ -730,6 +801,8 @@ main (int   argc,
               fixture_setup, test_monitor_filter_status, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/details-cause", Fixture, NULL,
               fixture_setup, test_monitor_details_cause, fixture_teardown);
+  g_test_add ("/CancelGtk/Monitor/details-finished", Fixture, NULL,
+              fixture_setup, test_monitor_details_finished, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/cancel-selected", Fixture, NULL,
               fixture_setup, test_monitor_cancel_selected, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/timeline", Fixture, NULL,

@@ -11,9 +11,13 @@
 
 #include <cancel-gtk.h>
 
+#include "cancel-gtk-cell-private.h"
+#include "cancel-gtk-inspector-page-private.h"
+#include "cancel-gtk-monitor-menus-private.h"
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
+#include "layout-test-util.h"
 #include "scope-test-util.h"
 #include "../gtk-known-warnings.h"
 
@@ -76,44 +80,68 @@ reason_is_parent (gpointer data)
   return cancel_scope_get_reason (data) == CANCEL_REASON_PARENT;
 }
 
-typedef struct
+#define save_screenshot test_save_screenshot
+
+/* The Reason column's header, as the user sees it. */
+static GtkWidget *
+find_column_title (GtkWidget  *view,
+                   const char *title)
 {
-  GdkPaintable  *paintable;
-  int            width;
-  int            height;
-  GskRenderNode *node;
-} Capture;
+  g_autoptr(GPtrArray) labels = test_find_descendants (view, GTK_TYPE_LABEL);
+  guint i;
 
-/* The paintable holds the widget's last frame; right after a redraw was
- * queued it may have none yet: let the frame clock run until it has. */
-static gboolean
-capture_node (gpointer data)
-{
-  Capture *capture = data;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  for (i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), title) == 0)
+      return g_ptr_array_index (labels, i);
 
-  gdk_paintable_snapshot (capture->paintable, snapshot, capture->width, capture->height);
-  capture->node = gtk_snapshot_free_to_node (snapshot);
-
-  return capture->node != NULL;
+  return NULL;
 }
 
+/* At every size and scheme: a screenshot, and the facts a picture shows. */
 static void
-save_screenshot (GtkWidget  *window,
-                 const char *path)
+check_layouts (GtkWidget        *window,
+               CancelGtkMonitor *monitor)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  Capture capture = { paintable, gtk_widget_get_width (window), gtk_widget_get_height (window), NULL };
+  GType skip[] = { CANCEL_GTK_TYPE_CELL, G_TYPE_INVALID };
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *live_view = GTK_WIDGET (_cancel_gtk_monitor_get_live_view (monitor));
+  guint i, dark;
 
-  test_wait_for (capture_node, &capture, "a frame of the window");
+  /* A monitor fits a phone. */
+  g_assert_cmpint (test_minimum_width (GTK_WIDGET (monitor)), <=, 360);
 
-  texture = gsk_renderer_render_texture (renderer, capture.node,
-                                         &GRAPHENE_RECT_INIT (0, 0, capture.width, capture.height));
-  gsk_render_node_unref (capture.node);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %d×%d screenshot to %s", capture.width, capture.height, path);
+  for (dark = 0; dark < 2; dark++)
+    {
+      g_object_set (settings, "gtk-application-prefer-dark-theme", (gboolean) dark, NULL);
+
+      for (i = 0; i < G_N_ELEMENTS (test_layout_sizes); i++)
+        {
+          const TestSize *size = &test_layout_sizes[i];
+          g_autofree char *path = test_screenshot_path ("monitor", size->width, size->height, dark);
+
+          g_test_message ("Layout at %d×%d, %s", size->width, size->height, dark ? "dark" : "light");
+          test_resize_window (window, size->width, size->height);
+          _cancel_gtk_monitor_refresh (monitor);
+          test_run_for (200);
+          save_screenshot (window, path);
+          /* Cells show their whole text in a tooltip: only the chrome
+           * must never cut a word. */
+          test_assert_no_ellipsized_label (window, skip, FALSE);
+
+          g_assert_cmpint (_cancel_gtk_split_get_folded (_cancel_gtk_monitor_get_split (monitor)), ==,
+                           size->width < 720);
+          if (size->width >= 1280)
+            {
+              GtkWidget *reason = find_column_title (live_view, "Reason");
+              GtkWidget *scrolled = gtk_widget_get_ancestor (live_view, GTK_TYPE_SCROLLED_WINDOW);
+
+              g_assert_nonnull (reason);
+              g_assert_true (test_widget_inside (reason, scrolled));
+            }
+        }
+    }
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
 }
 
 static void
@@ -210,6 +238,8 @@ test_screenshot (void)
   _cancel_gtk_monitor_refresh (monitor);
   test_run_for (400);
   save_screenshot (window, output_path);
+  check_layouts (window, monitor);
+  test_resize_window (window, 1280, 760);
 
   /* The history, beside it. */
   gtk_stack_set_visible_child_name (_cancel_gtk_monitor_get_stack (monitor), "history");
@@ -240,6 +270,35 @@ test_screenshot (void)
   g_object_unref (scene.registry);
 }
 
+/* The Inspector's page in an application that ran no operation: how to
+ * begin. At the Inspector's usual sizes, light and dark. */
+static void
+test_inspector_page_screenshot (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *page = g_object_new (CANCEL_GTK_TYPE_INSPECTOR_PAGE, NULL);
+  GtkWidget *window = test_show_in_window (page, 800, 600);
+  guint i, dark;
+
+  g_assert_cmpint (test_minimum_width (page), <=, 360);
+  for (dark = 0; dark < 2; dark++)
+    {
+      g_object_set (settings, "gtk-application-prefer-dark-theme", (gboolean) dark, NULL);
+      for (i = 0; i < G_N_ELEMENTS (test_layout_sizes); i++)
+        {
+          const TestSize *size = &test_layout_sizes[i];
+          g_autofree char *path = test_screenshot_path ("inspector-start", size->width, size->height, dark);
+
+          test_resize_window (window, size->width, size->height);
+          test_save_screenshot (window, path);
+          test_assert_no_ellipsized_label (window, NULL, FALSE);
+        }
+    }
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,6 +317,7 @@ main (int   argc,
     output_path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                     "monitor.png", NULL);
 
+  g_test_add_func ("/CancelGtk/InspectorPage/screenshot", test_inspector_page_screenshot);
   g_test_add_func ("/CancelGtk/Monitor/screenshot", test_screenshot);
 
   status = g_test_run ();
