@@ -57,7 +57,7 @@ demo_test_find_label (GtkWidget  *root,
  * would. */
 gboolean
 demo_test_select_in_monitor (GtkWidget   *root,
-                   CancelScope *scope)
+                             CancelScope *scope)
 {
   GtkWidget *child;
 

@@ -24,6 +24,7 @@
 #include "cancel-gtk-timeline-draw-private.h"
 #include "cancel-gtk-timeline-private.h"
 #include "gtk-test-util.h"
+#include "layout-test-util.h"
 #include "scope-test-util.h"
 #include "../gtk-known-warnings.h"
 
@@ -624,7 +625,7 @@ save (Fixture    *f,
                                             name, NULL);
 
   wait_for_frame (f);
-  test_save_window_png (f->window, path);
+  test_save_screenshot (f->window, path);
 }
 
 static void
