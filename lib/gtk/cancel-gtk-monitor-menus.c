@@ -235,6 +235,16 @@ copy_details_action (GtkWidget  *widget,
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
 }
 
+/* Ctrl+F, as in every GNOME list: into the filter, from wherever the
+ * focus is (GTK 4.8 lists can hold Tab once their focused row left). */
+static void
+focus_filter_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (template_child (widget, "search_entry")));
+}
+
 /* Menu or Shift+F10: the context menu of the selected row. */
 static void
 context_menu_action (GtkWidget  *widget,
@@ -263,11 +273,13 @@ _cancel_gtk_monitor_menus_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "monitor.cancel-one", NULL, cancel_one_action);
   gtk_widget_class_install_action (widget_class, "monitor.copy-details", NULL, copy_details_action);
   gtk_widget_class_install_action (widget_class, "monitor.context-menu", NULL, context_menu_action);
+  gtk_widget_class_install_action (widget_class, "monitor.focus-filter", NULL, focus_filter_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "monitor.context-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "monitor.context-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "monitor.copy-details", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "monitor.focus-filter", NULL);
 }
 
 /* Folded (narrow), the statistics strip shows the counts only. The split

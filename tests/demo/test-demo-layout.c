@@ -122,7 +122,9 @@ tab_until_in (GtkDirectionType   direction,
       demo_test_spin (10);
     }
 
-  g_error ("Tab never reached %s", what);
+  g_error ("Tab never reached %s (the focus: %s)", what,
+           gtk_root_get_focus (GTK_ROOT (window)) != NULL
+             ? G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (window))) : "none");
 }
 
 #define tab_until(reached, data, what) tab_until_in (GTK_DIR_TAB_FORWARD, reached, data, what)
@@ -292,10 +294,13 @@ test_keyboard (void)
   WAIT_UNTIL (is_final (primes));
   WAIT_UNTIL (cancel_demo_application_get_n_running (app) == 0);
 
-  /* Switch tabs: from the filter, Shift+Tab back to the History tab,
-   * Space. (Backwards: see select_from_keyboard() for why not through
-   * the list.) */
+  /* Switch tabs: Ctrl+F into the filter (cancel all emptied the list,
+   * which in GTK 4.8 can keep Tab in it), Shift+Tab back to the History
+   * tab, Space. (Backwards: see select_from_keyboard() for why not
+   * through the list.) */
   stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (monitor), CANCEL_GTK_TYPE_MONITOR, "stack"));
+  press_key ("<Control>f");
+  g_assert_nonnull (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_SEARCH_ENTRY));
   back_tab_until (focus_is_button_labelled, (gpointer) "History", "the History tab");
   press_key ("space");
   /* A button activated from the keyboard clicks after a short press. */
