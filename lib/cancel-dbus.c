@@ -153,11 +153,16 @@ caller_watch_start (CancelScope           *scope,
                                                       caller_watch_ref (watch),
                                                       caller_watch_unref);
   else
-    watch->closed_id = g_signal_connect_data (connection, "closed",
-                                              G_CALLBACK (connection_closed),
-                                              caller_watch_ref (watch),
-                                              connection_closed_destroy,
-                                              G_CONNECT_DEFAULT);
+    {
+      watch->closed_id = g_signal_connect_data (connection, "closed",
+                                                G_CALLBACK (connection_closed),
+                                                caller_watch_ref (watch),
+                                                connection_closed_destroy,
+                                                G_CONNECT_DEFAULT);
+      /* ::closed is emitted once: a connection closed already is gone. */
+      if (g_dbus_connection_is_closed (connection))
+        connection_closed (connection, TRUE, NULL, watch);
+    }
 }
 
 /* The invocation is finalized once its reply is sent: its scope ends
@@ -250,14 +255,15 @@ call_free (gpointer data)
 #define BACKSTOP_MSEC 1000
 
 /* The D-Bus timeout of a call under @scope: its remaining time, plus the
- * backstop; the bus default if it has no deadline. */
+ * backstop; none (G_MAXINT) if it has no deadline: the bus default (25 s)
+ * would be a second timeout that the scope does not record. */
 static int
 call_timeout_msec (CancelScope *scope)
 {
   gint64 remaining = cancel_scope_get_remaining (scope);
 
   if (remaining == CANCEL_NO_DEADLINE)
-    return -1;
+    return G_MAXINT;
 
   return (int) MIN ((remaining + 999) / 1000 + BACKSTOP_MSEC, G_MAXINT - 1);
 }
@@ -326,8 +332,9 @@ call_done (GObject      *source_object,
  *
  * Calls a method as g_dbus_connection_call() does, under @scope: the
  * call's D-Bus timeout is derived from the time @scope has left
- * ([method@Cancel.Scope.get_remaining]; the bus default when it has no
- * deadline), and @scope is its cancellable. There is one timeout, the
+ * ([method@Cancel.Scope.get_remaining]; no D-Bus timeout at all when it
+ * has no deadline, rather than the bus default of 25 s), and @scope is its
+ * cancellable. There is one timeout, the
  * scope's deadline: GDBus's own is set a second past it, as a backstop
  * that never fires first unless the deadline's timer is starved (a
  * deadline postponed during the call does not move it). When the
@@ -373,7 +380,7 @@ cancel_dbus_connection_call_async (GDBusConnection    *connection,
   call = g_new0 (Call, 1);
   call->scope = g_object_ref (scope);
   call->method = g_strdup_printf ("%s.%s", interface_name, method_name);
-  call->timed = timeout != -1;
+  call->timed = timeout != G_MAXINT;
   g_task_set_task_data (task, call, call_free);
 
   g_dbus_connection_call (connection, bus_name, object_path, interface_name, method_name,

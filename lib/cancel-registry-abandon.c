@@ -5,10 +5,18 @@
  * dropping its own reference without an end: the scope would stay
  * “Running” in every monitor, forever. So a live entry holds a *toggle*
  * reference. When it becomes the only reference, a firing thread checks
- * again under the registry's lock (through which alone a new holder could
- * appear) and, if nothing else holds the scope, warns naming it and ends
- * it with CANCEL_ERROR_ABANDONED. Once ended, the entry holds a plain
- * reference, for the history.
+ * again under the registry's lock (lookups, the way a program finds a
+ * scope it let go, take their references under it) and, if nothing else
+ * holds the scope, warns naming it and ends it with
+ * CANCEL_ERROR_ABANDONED. Once ended, the entry holds a plain reference,
+ * for the history. The library's own short-lived references (a list
+ * model's get_item, the cascade through the tree's weak references) can
+ * appear after the check: their holders read or cancel the scope, never
+ * end it, and find it ended as any scope may be.
+ *
+ * Whatever holds a plain reference keeps the scope from the check: a
+ * pending cancel_scope_wait_async() or connect_cancelled() watch, a
+ * deadline's timer until it fires, a row a view shows.
  *
  * Bindings hold a toggle reference of their own on the objects they wrap;
  * GObject notifies nobody while there are two, so a scope a binding has
@@ -56,6 +64,7 @@ check_abandoned (gpointer data,
       g_warning ("Scope %" G_GUINT64_FORMAT " “%s” was dropped while running: end it with "
                  "cancel_scope_end() or cancel_scope_fail() before dropping it",
                  cancel_scope_get_id (scope), name != NULL ? name : "");
+      _cancel_i18n_init ();
       error = g_error_new (CANCEL_ERROR, CANCEL_ERROR_ABANDONED,
                            _("Operation “%s” was dropped while running, so nothing could end it"),
                            name != NULL ? name : "");

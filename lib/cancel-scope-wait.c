@@ -109,7 +109,9 @@ watch_free (gpointer data)
  * (@destroy runs) and, if it ended so already, 0 is returned. @self stays
  * alive until @callback ran or was dropped.
  *
- * Callable from any thread.
+ * Callable from any thread; with @context %NULL, from a thread that keeps
+ * the owner context alive during the call (the one that iterates it, or
+ * one holding a reference), as for [method@Cancel.Scope.get_context].
  *
  * Returns: an id for [method@Cancel.Scope.disconnect_cancelled], or 0 if
  *   @self ended without being cancelled
@@ -171,8 +173,7 @@ cancel_scope_connect_cancelled (CancelScope     *self,
     }
   cancel_mutex_unlock (&self->lock);
 
-  if (id == 0)
-    g_source_destroy (source);  /* never attached: runs watch_free */
+  /* Never attached: the autoptr's unref runs watch_free. */
 
   return id;
 }

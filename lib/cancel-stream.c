@@ -103,8 +103,14 @@ _cancel_stream_op_end (CancelStreamOp  *op,
       g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       g_cancellable_is_cancelled (G_CANCELLABLE (scope)))
     {
-      g_clear_error (error);
-      cancel_scope_set_error_if_cancelled (scope, error);
+      GError *reason = NULL;
+
+      /* A reset in between leaves the base's error, never none. */
+      if (cancel_scope_set_error_if_cancelled (scope, &reason))
+        {
+          g_clear_error (error);
+          g_propagate_error (error, reason);
+        }
     }
 }
 
