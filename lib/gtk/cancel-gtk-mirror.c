@@ -77,7 +77,13 @@ struct _CancelGtkMirror
 
   gint64      budget;   /* µs of emissions per call; 0: not paced */
   guint       sync_id;  /* behind the source: the idle that catches up */
+  gint64      behind_since;  /* when it fell behind (monotonic µs) */
 };
+
+/* An idle can starve while higher-priority sources stay ready (a busy
+ * application, a slow machine): past this, the next change of the source
+ * is applied whole, as without a budget, so the copy never stays stale. */
+#define MAX_BEHIND_USEC (250 * 1000)
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -443,14 +449,22 @@ on_source_items_changed (GListModel      *source,
                          guint            added,
                          CancelGtkMirror *self)
 {
-  /* Behind: the idle compares everything, the positions are stale. */
+  /* Behind: the idle compares everything, the positions are stale;
+   * behind for too long, compare everything now, at any cost. */
   if (self->sync_id != 0)
-    return;
+    {
+      if (g_get_monotonic_time () - self->behind_since < MAX_BEHIND_USEC)
+        return;
+      g_clear_handle_id (&self->sync_id, g_source_remove);
+      apply_change (self, 0, self->items->len, g_list_model_get_n_items (self->source), G_MAXINT64);
+      return;
+    }
 
   if (apply_change (self, position, removed, added, g_get_monotonic_time () + self->budget))
     return;
 
   /* Below drawing, so a frame is painted between two batches. */
+  self->behind_since = g_get_monotonic_time ();
   self->sync_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, catch_up, self, NULL);
   g_source_set_name_by_id (self->sync_id, "[cancel-gtk] mirror catching up");
 }

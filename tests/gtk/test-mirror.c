@@ -375,6 +375,44 @@ test_mirror_paced_burst (void)
   follower_clear (&follower);
 }
 
+/* Paced and behind, in an application so busy that the idle catching up
+ * never runs: the first change of the source after 250 ms is applied
+ * whole, so a new item shows (the demo's test starved without this). */
+static void
+test_mirror_paced_starved (void)
+{
+  g_autoptr(GListStore) store = make_store (300);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new ();
+  g_autoptr(GObject) late = g_object_new (G_TYPE_OBJECT, NULL);
+  Follower follower = { 0, };
+  guint i;
+
+  follower_init (&follower, G_LIST_MODEL (store));
+  _cancel_gtk_mirror_set_budget (follower.mirror, 1);
+  for (i = 0; i < 50; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      show_item (item);
+    }
+
+  splice_keeping (store, 0, keep, 0);
+  g_assert_true (_cancel_gtk_mirror_is_behind (follower.mirror));
+
+  /* No iteration: the idle cannot run. Within 250 ms changes wait... */
+  g_list_store_append (store, late);
+  g_assert_true (_cancel_gtk_mirror_is_behind (follower.mirror));
+  g_usleep (300 * 1000);
+
+  /* ...past it, the next one is applied at once, whole. */
+  g_list_store_append (store, late);
+  g_assert_false (_cancel_gtk_mirror_is_behind (follower.mirror));
+  assert_same (G_LIST_MODEL (store), &follower);
+  g_assert_cmpuint (g_list_model_get_n_items (follower.mirror), ==, 2);
+
+  follower_clear (&follower);
+}
+
 /* Paced: insertions go whole (the registry appends, far from the rows
  * shown); a mirror under budget follows at once. */
 static void
@@ -477,6 +515,7 @@ main (int   argc,
   g_test_add_func ("/CancelGtk/Mirror/paced-burst", test_mirror_paced_burst);
   g_test_add_func ("/CancelGtk/Mirror/paced-insertions", test_mirror_paced_insertions);
   g_test_add_func ("/CancelGtk/Mirror/paced-random", test_mirror_paced_random);
+  g_test_add_func ("/CancelGtk/Mirror/paced-starved", test_mirror_paced_starved);
 
   return g_test_run ();
 }
