@@ -39,6 +39,25 @@ test_wait_for (TestCondition  condition,
   g_source_remove (timeout_id);
 }
 
+/* Iterates the main context until @condition holds or @ms passed;
+ * returns whether it holds. */
+static inline gboolean
+test_wait_for_at_most (TestCondition condition,
+                       gpointer      data,
+                       guint         ms)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add (ms, test_timed_out, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (timeout_id);
+
+  return condition (data);
+}
+
 /* Runs the main context for @ms milliseconds: lets the frame clock lay
  * out and draw what changed. Not a wait for a condition. */
 static inline void
