@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <stdlib.h>
+
 #include <gtk/gtk.h>
 
 /* A failure guard only: conditions are met in milliseconds, but a loaded
@@ -28,7 +30,9 @@ test_wait_for (TestCondition  condition,
                const char    *what)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (TEST_TIMEOUT_SECONDS, test_timed_out, &timed_out);
+  const char *factor = g_getenv ("CANCEL_TEST_TIME_FACTOR");
+  guint timeout_id = g_timeout_add_seconds (TEST_TIMEOUT_SECONDS * (factor != NULL ? MAX (atoi (factor), 1) : 1),
+                                            test_timed_out, &timed_out);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
