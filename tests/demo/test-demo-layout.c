@@ -254,6 +254,9 @@ test_keyboard (void)
 
   /* Launch. */
   command = launch_from_keyboard (CANCEL_DEMO_KIND_COMMAND);
+  /* Long enough to be cancelled, not finished, however slow the build
+   * (under AddressSanitizer a batch of the small default ended first). */
+  cancel_demo_workspace_set_batch_size (workspace, CANCEL_DEMO_MAX_BATCH_SIZE);
   batch = launch_from_keyboard (CANCEL_DEMO_KIND_BATCH);
   primes = launch_from_keyboard (CANCEL_DEMO_KIND_CONDITION);
   WAIT_UNTIL (g_list_model_get_n_items (cancel_scope_get_children (batch)) > 0 || is_final (batch));
