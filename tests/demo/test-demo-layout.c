@@ -236,6 +236,26 @@ is_final (CancelScope *scope)
   return cancel_status_is_final (cancel_scope_get_status (scope));
 }
 
+/* Shift+F10: the selected row's context menu, with the focus on its
+ * first item. Arrow keys move the focus by the items' allocations, so
+ * they are only pressed once the menu has been laid out, as a user sees
+ * it: on a loaded machine (the asan stage) a Down pressed in the same
+ * frame found no item and left the focus nowhere. */
+static void
+open_context_menu (CancelGtkMonitor *monitor)
+{
+  GtkWidget *menu = g_object_get_data (G_OBJECT (monitor), "cancel-gtk-context-menu");
+  GtkWidget *focus;
+
+  g_assert_true (GTK_IS_POPOVER_MENU (menu));
+  press_key ("<Shift>F10");
+  WAIT_UNTIL (gtk_widget_get_mapped (menu) && gtk_widget_get_width (menu) > 0);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER_MENU));
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (focus), "GtkModelButton"))
+    press_key ("Down");
+}
+
 static void
 test_keyboard (void)
 {
@@ -244,14 +264,14 @@ test_keyboard (void)
   g_autoptr(CancelScope) batch = NULL;
   g_autoptr(CancelScope) primes = NULL;
   GtkStack *stack = NULL;
-  GtkWidget *focus;
 
-  /* Known failure, to fix: under AddressSanitizer (the asan stage sets
-   * CANCEL_TEST_TIME_FACTOR) "cancel with children" from the context menu
-   * left the batch ended with no reason. It runs in every other stage. */
+  /* Known failure, to fix: under AddressSanitizer on a loaded machine (the
+   * asan stage sets CANCEL_TEST_TIME_FACTOR), Shift+Tab from the filter
+   * stayed on the timeline in 2 of 8 runs and never reached the History
+   * tab. It runs in every other stage. */
   if (demo_test_time_factor () > 1)
     {
-      g_test_skip ("the keyboard scenario fails under AddressSanitizer (known, see the issue)");
+      g_test_skip ("Shift+Tab can stay on the timeline under AddressSanitizer (known, see issue 10)");
       return;
     }
 
@@ -274,11 +294,7 @@ test_keyboard (void)
   /* Select, cancel one: the row's context menu (Shift+F10), its first
    * item ("Cancel"). */
   select_from_keyboard (command);
-  press_key ("<Shift>F10");
-  focus = gtk_root_get_focus (GTK_ROOT (window));
-  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER_MENU));
-  if (!g_str_equal (G_OBJECT_TYPE_NAME (focus), "GtkModelButton"))
-    press_key ("Down");
+  open_context_menu (monitor);
   press_key ("Return");
   WAIT_UNTIL (is_final (command));
   g_assert_cmpint (cancel_scope_get_reason (command), ==, CANCEL_REASON_MANUAL);
@@ -289,12 +305,9 @@ test_keyboard (void)
    * too, but GTK 4.8 emits a critical when the row that has the focus
    * leaves the list: see the report of issue 10.) */
   select_from_keyboard (batch);
-  press_key ("<Shift>F10");
-  focus = gtk_root_get_focus (GTK_ROOT (window));
-  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER_MENU));
-  if (!g_str_equal (G_OBJECT_TYPE_NAME (focus), "GtkModelButton"))
-    press_key ("Down");
+  open_context_menu (monitor);
   press_key ("Down");
+  g_assert_nonnull (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_POPOVER_MENU));
   press_key ("Return");
   WAIT_UNTIL (is_final (batch));
   g_assert_cmpint (cancel_scope_get_reason (batch), ==, CANCEL_REASON_MANUAL);
