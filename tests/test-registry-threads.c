@@ -11,7 +11,7 @@
 #define TIMEOUT_US (120 * G_USEC_PER_SEC)
 
 #define N_THREADS 4
-#define N_LIFECYCLES 5000
+#define N_LIFECYCLES_NORMAL 5000
 #define WINDOW 8
 #define HISTORY_LIMIT 200
 
@@ -145,6 +145,18 @@ typedef struct
 
 static CancelMutex id_lock = CANCEL_MUTEX_INIT;
 
+/* Lifecycles per feed thread: CANCEL_TEST_ROUNDS_DIVISOR shrinks them for
+ * valgrind, which checks memory, not throughput (the full count took
+ * over two minutes there on a loaded 2-core machine). */
+static guint
+n_lifecycles (void)
+{
+  const char *env = g_getenv ("CANCEL_TEST_ROUNDS_DIVISOR");
+  guint divisor = env != NULL ? (guint) MAX (g_ascii_strtoull (env, NULL, 10), 1) : 1;
+
+  return MAX (N_LIFECYCLES_NORMAL / divisor, 250);
+}
+
 static void
 note_id (FeedShared *shared,
          guint64     id)
@@ -175,10 +187,11 @@ feed_thread (gpointer user_data)
   guint n_window = 0;
   guint n_begun = 0;
   guint n_ops = 0;
+  guint n_total = n_lifecycles ();
 
-  while (n_begun < N_LIFECYCLES || n_window > 0)
+  while (n_begun < n_total || n_window > 0)
     {
-      gboolean begin = n_begun < N_LIFECYCLES &&
+      gboolean begin = n_begun < n_total &&
                        (n_window == 0 || (n_window < WINDOW && g_rand_boolean (rand)));
 
       n_ops++;
@@ -341,15 +354,15 @@ test_feed (void)
   g_assert_cmpuint (live_shadow.n_emissions, >, 0);
   g_test_message ("%u live and %u history emissions for %u lifecycles",
                   live_shadow.n_emissions, history_shadow.n_emissions,
-                  N_THREADS * N_LIFECYCLES);
+                  N_THREADS * n_lifecycles ());
 
   /* The feeders' lifecycles and the sentinel's. */
   stats = cancel_registry_get_stats (registry);
-  g_assert_cmpuint (cancel_registry_stats_get_total_started (stats), ==, N_THREADS * N_LIFECYCLES + 1);
-  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, N_THREADS * N_LIFECYCLES + 1);
+  g_assert_cmpuint (cancel_registry_stats_get_total_started (stats), ==, N_THREADS * n_lifecycles () + 1);
+  g_assert_cmpuint (cancel_registry_stats_get_total_finished (stats), ==, N_THREADS * n_lifecycles () + 1);
   g_assert_cmpuint (cancel_registry_stats_get_finished (stats, CANCEL_STATUS_COMPLETED) +
                     cancel_registry_stats_get_finished (stats, CANCEL_STATUS_CANCELLED),
-                    ==, N_THREADS * N_LIFECYCLES + 1);
+                    ==, N_THREADS * n_lifecycles () + 1);
   g_assert_cmpuint (cancel_registry_stats_get_live (stats, CANCEL_STATUS_RUNNING), ==, 0);
 
   shadow_clear (&live_shadow);
