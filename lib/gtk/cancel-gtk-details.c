@@ -431,8 +431,11 @@ build_rows (CancelGtkDetails *self)
       gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_selectable (GTK_LABEL (value), TRUE);
       /* Ten tab stops would lie between the lists and the actions: the
-       * keyboard copies them all with Copy Details (Ctrl+Shift+C). */
+       * keyboard copies them all with Copy Details (Ctrl+Shift+C). Not
+       * focusable is not enough: GTK 4.8's selectable label claims Tab
+       * without taking the focus, which then stays where it was. */
       gtk_widget_set_focusable (value, FALSE);
+      gtk_widget_set_can_focus (value, FALSE);
       gtk_widget_set_hexpand (value, TRUE);
       gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY, caption, NULL,

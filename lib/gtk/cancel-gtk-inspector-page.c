@@ -160,10 +160,12 @@ build_start_page (void)
     }
 
   /* Code to copy, left-aligned as code is; not focusable, or the page
-   * would open with it all selected. */
+   * would open with it all selected, and not a Tab target either (GTK
+   * 4.8's selectable label claims Tab without taking the focus). */
   gtk_label_set_selectable (GTK_LABEL (code), TRUE);
   gtk_label_set_justify (GTK_LABEL (code), GTK_JUSTIFY_LEFT);
   gtk_widget_set_focusable (code, FALSE);
+  gtk_widget_set_can_focus (code, FALSE);
 
   return box;
 }

@@ -116,6 +116,67 @@ test_show_in_window (GtkWidget *child,
   return window;
 }
 
+/* Whether Tab can reach @widget at all: GTK asks a widget only if it and
+ * every ancestor are shown, sensitive and can-focus. */
+static inline gboolean
+test_tab_can_ask (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (!gtk_widget_get_mapped (widget) || !gtk_widget_is_sensitive (widget) ||
+        !gtk_widget_get_can_focus (widget))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* GTK moves the focus by asking each widget in turn to take it
+ * (GtkWidget::focus); one that answers "taken" without taking it keeps
+ * the focus where it was, press after press (GTK 4.8's selectable label
+ * that is not focusable does). Asks every widget under @widget that Tab
+ * can reach, in both directions, from nothing focused, and fails on a
+ * claim without the focus; returns how many it asked. */
+static inline guint
+test_assert_no_false_focus_claims (GtkWidget *widget)
+{
+  static const GtkDirectionType directions[] = { GTK_DIR_TAB_FORWARD, GTK_DIR_TAB_BACKWARD };
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GPtrArray) widgets = test_find_descendants (widget, GTK_TYPE_WIDGET);
+  GtkWidget *saved = gtk_root_get_focus (root);
+  guint i, d, asked = 0;
+
+  if (saved != NULL)
+    g_object_ref (saved);
+
+  for (i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *candidate = g_ptr_array_index (widgets, i);
+
+      if (!test_tab_can_ask (candidate))
+        continue;
+
+      asked++;
+      for (d = 0; d < G_N_ELEMENTS (directions); d++)
+        {
+          GtkWidget *focus, *parent = gtk_widget_get_parent (candidate);
+
+          gtk_root_set_focus (root, NULL);
+          if (!gtk_widget_child_focus (candidate, directions[d]))
+            continue;
+
+          focus = gtk_root_get_focus (root);
+          if (focus == NULL || (focus != candidate && !gtk_widget_is_ancestor (focus, candidate)))
+            g_error ("%s (in %s) claimed the focus (%s) and did not take it",
+                     G_OBJECT_TYPE_NAME (candidate), parent != NULL ? G_OBJECT_TYPE_NAME (parent) : "nothing",
+                     d == 0 ? "Tab" : "Shift+Tab");
+        }
+    }
+
+  gtk_root_set_focus (root, saved);
+  g_clear_object (&saved);
+
+  return asked;
+}
+
 /* GTK's Inspector window, when it is open (its type is private). */
 static inline GtkWidget *
 test_find_inspector (void)

@@ -177,6 +177,8 @@ test_inspector_in_process (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (inner)), ==, "start");
   g_assert_true (page_says (page, "cancel_scope_begin (scope);"));
   g_assert_true (page_says (page, "GTK_PATH"));
+  /* Its code to copy is no Tab trap. */
+  g_assert_cmpuint (test_assert_no_false_focus_claims (page), >, 0);
 
   /* It shows the default registry, once an operation runs. */
   scope = cancel_scope_new ("Seen by the Inspector");
