@@ -117,8 +117,10 @@ cancel_scope_set_deadline_internal (CancelScope  *self,
  * any main loop runs, and before or after [method@Cancel.Scope.begin].
  * The cancellation, and so the [signal@Gio.Cancellable::cancelled]
  * handlers of @self and of its descendants, run on one of the library's
- * firing threads: a new one starts whenever none is idle, so a handler that
- * blocks delays no other scope's deadline. Callable from any thread.
+ * firing threads: while cancellations wait and none has started for a
+ * millisecond, another thread takes them, so a handler that blocks delays
+ * no other scope's deadline by more than about that. Callable from any
+ * thread.
  *
  * Setting a deadline for a scope that has ended is a programmer error.
  *

@@ -43,9 +43,10 @@
  * Timeouts, UNIX signals and conditions polled on the worker fire on one
  * of the library's firing threads: the scope's
  * [signal@Gio.Cancellable::cancelled] handlers run there, as with any
- * cancellation, never on a main context. A new firing thread starts
- * whenever none is idle, so a handler that blocks delays no other source
- * or deadline (up to 32 handlers blocking at once). A condition polled on
+ * cancellation, never on a main context. While cancellations wait and
+ * none has started for a millisecond, another firing thread takes them, so
+ * a handler that blocks delays no other source or deadline by more than
+ * about that (up to 32 handlers blocking at once). A condition polled on
  * a main context of yours fires in the thread that iterates it. A linked
  * cancellable fires in the thread that cancelled it, inside its emission.
  * Handlers that touch GTK must hop to its thread (see

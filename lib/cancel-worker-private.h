@@ -20,9 +20,11 @@ GMainContext *_cancel_worker_get_context (void);
 
 /* Runs @func (@data) on one of the library's firing threads. Firing
  * cancels scopes, so it runs their ::cancelled handlers: user code that
- * may block. A new firing thread starts whenever none is idle (up to
- * CANCEL_MAX_FIRING_THREADS at once), so one slow handler delays no other
- * deadline, signal or condition. Idle threads exit after a while. */
+ * may block. Each batch of jobs wakes an idle thread or starts one (up to
+ * CANCEL_MAX_FIRING_THREADS at once), and while jobs wait with none taken
+ * for a millisecond another thread is woken, so one slow handler delays
+ * no other deadline, signal or condition by more than about that.
+ * Idle threads exit after a while. */
 #define CANCEL_MAX_FIRING_THREADS 32
 void          _cancel_worker_fire       (GFunc            func,
                                          gpointer         data);

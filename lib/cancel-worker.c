@@ -15,15 +15,26 @@ typedef enum
   TIMER_DONE,
 } TimerState;
 
+/* A job for a firing thread, linked into the queue by its own link: a
+ * timer carries one, so handing it over allocates nothing. */
+typedef struct
+{
+  GList    link;   /* data: the job itself */
+  GFunc    func;
+  gpointer data;
+  gboolean owned;  /* allocated by _cancel_worker_fire(), freed after it ran */
+} FiringJob;
+
 struct _CancelTimer
 {
   gint64           deadline;
   guint            heap_index;  /* G_MAXUINT when not in the heap */
-  guint            ref_count;   /* the caller's, the heap's or the firing worker's */
-  TimerState       state;
+  gint             ref_count;   /* atomic: the caller's, the heap's or the firing one */
+  TimerState       state;       /* timers_lock */
   CancelTimerFunc  func;
   gpointer         data;
   GDestroyNotify   destroy;
+  FiringJob        job;
 };
 
 /* A binary min-heap ordered by deadline, served by one GSource whose
@@ -37,20 +48,25 @@ static GMainContext *worker_context;
 
 /* Firing threads: a queue of jobs and the threads that run them. Locks
  * of our own (not a GThreadPool) so that ThreadSanitizer sees how a job
- * is handed over. */
+ * is handed over.
+ *
+ * Jobs are handed over in batches (every timer due in one dispatch) and
+ * one thread is woken per batch, not one per job: a wake-up costs a
+ * futex call and a context switch, more than the rest of a deadline. A
+ * job whose handler blocks must still hold up no other: the stall check
+ * on the timer thread wakes, or starts, another thread whenever jobs
+ * wait and none was taken for FIRING_STALL_USEC. */
 #define FIRING_IDLE_USEC (10 * G_USEC_PER_SEC)
-
-typedef struct
-{
-  GFunc    func;
-  gpointer data;
-} FiringJob;
+#define FIRING_STALL_USEC 1000
 
 static CancelMutex firing_lock = CANCEL_MUTEX_INIT;
 static CancelCond firing_cond;
-static GQueue firing_jobs = G_QUEUE_INIT;  /* of FiringJob * */
+static GQueue firing_jobs = G_QUEUE_INIT;  /* of FiringJob, by their links */
 static guint n_firing_threads;
 static guint n_firing_idle;
+static gint64 firing_progress_time;        /* when a job was last taken, or queued into an empty queue */
+static gboolean stall_check_armed;
+static GSource *stall_source;              /* on the timer thread */
 
 static gpointer
 firing_thread_main (gpointer data)
@@ -76,11 +92,20 @@ firing_thread_main (gpointer data)
             }
         }
 
-      job = g_queue_pop_head (&firing_jobs);
+      job = g_queue_pop_head_link (&firing_jobs)->data;
+      if (!g_queue_is_empty (&firing_jobs))
+        firing_progress_time = g_get_monotonic_time ();
       cancel_mutex_unlock (&firing_lock);
 
-      job->func (job->data, NULL);
-      g_free (job);
+      /* A timer's job is freed with the timer, by its own func: read
+       * nothing of it after the call. */
+      if (job->owned)
+        {
+          job->func (job->data, NULL);
+          g_free (job);
+        }
+      else
+        job->func (job->data, NULL);
 
       cancel_mutex_lock (&firing_lock);
     }
@@ -88,31 +113,105 @@ firing_thread_main (gpointer data)
 
 static void worker_ensure_started (void);
 
+/* Must be called with firing_lock held; returns TRUE if the caller must
+ * start a firing thread once the lock is released. */
+static gboolean
+wake_one_locked (void)
+{
+  if (n_firing_idle > 0)
+    {
+      cancel_cond_signal (&firing_cond);
+      return FALSE;
+    }
+  if (n_firing_threads >= CANCEL_MAX_FIRING_THREADS)
+    return FALSE;
+
+  n_firing_threads++;
+  return TRUE;
+}
+
+static void
+start_firing_thread (void)
+{
+  g_thread_unref (g_thread_new ("cancel-firing", firing_thread_main, NULL));
+}
+
+/* Queues @jobs (a list of FiringJob links) and wakes one thread for them. */
+static void
+queue_jobs (GQueue *jobs)
+{
+  gboolean spawn, arm;
+
+  cancel_mutex_lock (&firing_lock);
+  if (g_queue_is_empty (&firing_jobs))
+    firing_progress_time = g_get_monotonic_time ();
+  /* A busy thread may be stuck in a handler for as long as it likes:
+   * wake an idle one, or start one, for every batch. */
+  spawn = wake_one_locked ();
+  while (!g_queue_is_empty (jobs))
+    g_queue_push_tail_link (&firing_jobs, g_queue_pop_head_link (jobs));
+  arm = !stall_check_armed;
+  stall_check_armed = TRUE;
+  cancel_mutex_unlock (&firing_lock);
+
+  if (arm)
+    g_source_set_ready_time (stall_source, g_get_monotonic_time () + FIRING_STALL_USEC);
+  if (spawn)
+    start_firing_thread ();
+}
+
+/* On the timer thread: while jobs wait, checks every FIRING_STALL_USEC
+ * that one was taken, or wakes another thread for them. */
+static gboolean
+stall_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean spawn = FALSE;
+
+  cancel_mutex_lock (&firing_lock);
+  if (g_queue_is_empty (&firing_jobs))
+    {
+      stall_check_armed = FALSE;
+      g_source_set_ready_time (source, -1);
+    }
+  else
+    {
+      if (now - firing_progress_time >= FIRING_STALL_USEC)
+        {
+          spawn = wake_one_locked ();
+          firing_progress_time = now;
+        }
+      g_source_set_ready_time (source, now + FIRING_STALL_USEC);
+    }
+  cancel_mutex_unlock (&firing_lock);
+
+  if (spawn)
+    start_firing_thread ();
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs stall_source_funcs = {
+  .dispatch = stall_source_dispatch,
+};
+
 void
 _cancel_worker_fire (GFunc    func,
                      gpointer data)
 {
-  FiringJob *job = g_new (FiringJob, 1);
-  gboolean spawn;
+  FiringJob *job = g_new0 (FiringJob, 1);
+  GQueue jobs = G_QUEUE_INIT;
 
   worker_ensure_started ();
 
+  job->link.data = job;
   job->func = func;
   job->data = data;
-
-  cancel_mutex_lock (&firing_lock);
-  g_queue_push_tail (&firing_jobs, job);
-  /* Every queued job needs an idle thread: a busy thread may be stuck in
-   * a handler for as long as it likes. */
-  spawn = firing_jobs.length > n_firing_idle && n_firing_threads < CANCEL_MAX_FIRING_THREADS;
-  if (spawn)
-    n_firing_threads++;
-  else
-    cancel_cond_signal (&firing_cond);
-  cancel_mutex_unlock (&firing_lock);
-
-  if (spawn)
-    g_thread_unref (g_thread_new ("cancel-firing", firing_thread_main, NULL));
+  job->owned = TRUE;
+  g_queue_push_tail_link (&jobs, &job->link);
+  queue_jobs (&jobs);
 }
 
 static inline CancelTimer *
@@ -195,23 +294,15 @@ update_ready_time_locked (void)
   g_source_set_ready_time (timer_source, heap->len > 0 ? heap_at (0)->deadline : -1);
 }
 
-/* Drops one reference; returns the timer if the caller must free it,
- * outside the lock (its destroy notify may run arbitrary code). */
-static CancelTimer *
-timer_unref_locked (CancelTimer *timer)
-{
-  g_assert (timer->ref_count > 0);
-
-  if (--timer->ref_count == 0)
-    return timer;
-
-  return NULL;
-}
-
+/* Drops one reference, with or without timers_lock held; the last one
+ * frees the timer (its destroy notify may run arbitrary code, so never
+ * under the lock: the lock's holders always keep a reference). */
 static void
-timer_free (CancelTimer *timer)
+timer_unref (CancelTimer *timer)
 {
-  if (timer == NULL)
+  g_assert (g_atomic_int_get (&timer->ref_count) > 0);
+
+  if (!g_atomic_int_dec_and_test (&timer->ref_count))
     return;
 
   if (timer->destroy != NULL)
@@ -219,7 +310,9 @@ timer_free (CancelTimer *timer)
   g_free (timer);
 }
 
-/* On a firing thread: the heap's reference became the firing one. */
+/* On a firing thread: the heap's reference became the firing one. Its
+ * state stays TIMER_FIRING: stop and reschedule only ask whether it is
+ * still pending. */
 static void
 timer_fire (gpointer data,
             gpointer unused)
@@ -227,45 +320,35 @@ timer_fire (gpointer data,
   CancelTimer *timer = data;
 
   timer->func (timer->data);
-
-  cancel_mutex_lock (&timers_lock);
-  timer->state = TIMER_DONE;
-  timer = timer_unref_locked (timer);
-  cancel_mutex_unlock (&timers_lock);
-
-  timer_free (timer);
+  timer_unref (timer);
 }
 
-/* On the timer thread: hands every due timer to a firing thread, so that
- * no handler, however slow, holds up the next deadline. */
+/* On the timer thread: hands every due timer to the firing threads, as
+ * one batch; see FIRING_STALL_USEC for why no handler, however slow,
+ * holds up another deadline. */
 static gboolean
 timer_source_dispatch (GSource     *source,
                        GSourceFunc  callback,
                        gpointer     user_data)
 {
   gint64 now = g_source_get_time (source);
+  GQueue due = G_QUEUE_INIT;
 
-  for (;;)
+  cancel_mutex_lock (&timers_lock);
+  while (heap->len > 0 && heap_at (0)->deadline <= now)
     {
-      CancelTimer *timer = NULL;
+      /* The heap's reference becomes the firing reference. */
+      CancelTimer *timer = heap_at (0);
 
-      cancel_mutex_lock (&timers_lock);
-      if (heap->len > 0 && heap_at (0)->deadline <= now)
-        {
-          /* The heap's reference becomes the firing reference. */
-          timer = heap_at (0);
-          heap_remove (timer);
-          timer->state = TIMER_FIRING;
-        }
-      else
-        update_ready_time_locked ();
-      cancel_mutex_unlock (&timers_lock);
-
-      if (timer == NULL)
-        break;
-
-      _cancel_worker_fire (timer_fire, timer);
+      heap_remove (timer);
+      timer->state = TIMER_FIRING;
+      g_queue_push_tail_link (&due, &timer->job.link);
     }
+  update_ready_time_locked ();
+  cancel_mutex_unlock (&timers_lock);
+
+  if (!g_queue_is_empty (&due))
+    queue_jobs (&due);
 
   return G_SOURCE_CONTINUE;
 }
@@ -307,6 +390,11 @@ worker_ensure_started (void)
       g_source_set_priority (timer_source, G_PRIORITY_HIGH);
       g_source_set_ready_time (timer_source, -1);
       g_source_attach (timer_source, timer_context);
+      stall_source = g_source_new (&stall_source_funcs, sizeof (GSource));
+      g_source_set_static_name (stall_source, "[cancelable] firing stall check");
+      g_source_set_priority (stall_source, G_PRIORITY_HIGH);
+      g_source_set_ready_time (stall_source, -1);
+      g_source_attach (stall_source, timer_context);
       g_thread_unref (g_thread_new ("cancel-worker", context_thread_main, worker_context));
       g_thread_unref (g_thread_new ("cancel-timers", context_thread_main, timer_context));
 
@@ -341,6 +429,9 @@ _cancel_timer_start (gint64          deadline,
   timer->func = func;
   timer->data = data;
   timer->destroy = destroy;
+  timer->job.link.data = &timer->job;
+  timer->job.func = timer_fire;
+  timer->job.data = timer;
 
   cancel_mutex_lock (&timers_lock);
   g_ptr_array_add (heap, timer);
@@ -390,7 +481,6 @@ _cancel_timer_get_deadline (CancelTimer *timer)
 gboolean
 _cancel_timer_stop (CancelTimer *timer)
 {
-  CancelTimer *to_free = NULL;
   gboolean was_pending;
 
   g_assert (timer != NULL);
@@ -403,14 +493,13 @@ _cancel_timer_stop (CancelTimer *timer)
 
       heap_remove (timer);
       timer->state = TIMER_DONE;
-      timer_unref_locked (timer);  /* the heap's; the caller's remains */
+      timer_unref (timer);  /* the heap's; the caller's remains */
       if (was_root)
         update_ready_time_locked ();
     }
-  to_free = timer_unref_locked (timer);
   cancel_mutex_unlock (&timers_lock);
 
-  timer_free (to_free);
+  timer_unref (timer);
 
   return was_pending;
 }

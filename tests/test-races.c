@@ -692,6 +692,85 @@ test_slow_condition_deadline (void)
   latch_clear (&blocker.released);
 }
 
+/* ------------------------------------------------------------------ */
+/* Handlers of deadlines due together block until all have entered */
+
+#define N_TOGETHER 8
+
+typedef struct
+{
+  pthread_mutex_t mutex;
+  pthread_cond_t  cond;
+  int             entered;
+  int             left;
+} Rendezvous;
+
+static void
+meet_all_cb (GCancellable *cancellable,
+             Rendezvous   *rendezvous)
+{
+  struct timespec guard;
+
+  clock_gettime (CLOCK_REALTIME, &guard);
+  guard.tv_sec += GUARD_SECONDS;
+  pthread_mutex_lock (&rendezvous->mutex);
+  rendezvous->entered++;
+  pthread_cond_broadcast (&rendezvous->cond);
+  /* Due timers are handed to the firing threads as one batch: had no
+   * other thread been woken for the rest while this one blocks, the
+   * count would never reach N_TOGETHER. */
+  while (rendezvous->entered < N_TOGETHER)
+    if (pthread_cond_timedwait (&rendezvous->cond, &rendezvous->mutex, &guard) == ETIMEDOUT)
+      g_error ("Only %d of %d handlers of one batch of deadlines ran while one blocked",
+               rendezvous->entered, N_TOGETHER);
+  rendezvous->left++;
+  pthread_cond_broadcast (&rendezvous->cond);
+  pthread_mutex_unlock (&rendezvous->mutex);
+}
+
+static void
+test_batch_handlers_block (void)
+{
+  guint n_rounds = rounds (50);
+
+  for (guint round = 0; round < n_rounds; round++)
+    {
+      CancelScope *scopes[N_TOGETHER];
+      Rendezvous rendezvous = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+      struct timespec guard;
+      gint64 deadline = g_get_monotonic_time () + 2000;
+
+      for (guint i = 0; i < N_TOGETHER; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          scopes[i] = new_private_scope (NULL, "Due together");
+          g_signal_connect (scopes[i], "cancelled", G_CALLBACK (meet_all_cb), &rendezvous);
+          g_assert_true (cancel_scope_set_deadline (scopes[i], deadline, &error));
+          g_assert_no_error (error);
+        }
+
+      clock_gettime (CLOCK_REALTIME, &guard);
+      guard.tv_sec += GUARD_SECONDS;
+      pthread_mutex_lock (&rendezvous.mutex);
+      while (rendezvous.left < N_TOGETHER)
+        if (pthread_cond_timedwait (&rendezvous.cond, &rendezvous.mutex, &guard) == ETIMEDOUT)
+          g_error ("%d of %d handlers of deadlines due together returned", rendezvous.left, N_TOGETHER);
+      pthread_mutex_unlock (&rendezvous.mutex);
+
+      for (guint i = 0; i < N_TOGETHER; i++)
+        g_assert_cmpint (cancel_scope_get_reason (scopes[i]), ==, CANCEL_REASON_TIMEOUT);
+
+      for (guint i = 0; i < N_TOGETHER; i++)
+        {
+          g_signal_handlers_disconnect_by_data (scopes[i], &rendezvous);
+          g_object_unref (scopes[i]);
+        }
+      pthread_cond_destroy (&rendezvous.cond);
+      pthread_mutex_destroy (&rendezvous.mutex);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -707,6 +786,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Races/dup-registry-vs-end", test_dup_registry_vs_end);
   g_test_add_func ("/Cancel/Races/slow-handler-deadline", test_slow_handler_deadline);
   g_test_add_func ("/Cancel/Races/slow-condition-deadline", test_slow_condition_deadline);
+  g_test_add_func ("/Cancel/Races/batch-handlers-block", test_batch_handlers_block);
 
   return g_test_run ();
 }
