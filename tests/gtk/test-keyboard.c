@@ -67,8 +67,10 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  cancel_scope_end (f->part);
-  cancel_scope_end (f->job);
+  if (cancel_scope_get_end_time (f->part) == 0)
+    cancel_scope_end (f->part);
+  if (cancel_scope_get_end_time (f->job) == 0)
+    cancel_scope_end (f->job);
   g_object_unref (f->part);
   g_object_unref (f->job);
   gtk_window_destroy (GTK_WINDOW (f->window));
@@ -166,6 +168,45 @@ test_lap (Fixture       *f,
     }
 }
 
+static gboolean
+has_no_rows (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_list_model_get_n_items (_cancel_gtk_monitor_get_live_rows (f->monitor)) == 0;
+}
+
+/* Delete on the focused row: the operation is cancelled, and when its row
+ * leaves the list the focus stays in the monitor, where Tab goes on. */
+static void
+test_delete_focused_row (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *view = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (f->monitor), CANCEL_GTK_TYPE_MONITOR,
+                                                                 "live_view");
+  GtkWidget *focus;
+
+  gtk_root_set_focus (GTK_ROOT (f->window), NULL);
+  g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (gtk_widget_is_ancestor (focus, view));
+
+  g_assert_true (gtk_widget_activate_action (focus, "monitor.cancel-selected", NULL));
+  g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (f->job)));
+  g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (f->part)));
+  cancel_scope_end (f->part);
+  cancel_scope_end (f->job);
+  test_wait_for (has_no_rows, f, "the rows to leave");
+  test_run_for (200);
+
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_test_message ("the focus once the rows left: %s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (f->monitor)));
+  g_assert_true (gtk_widget_child_focus (f->window, GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) != focus);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -180,6 +221,8 @@ main (int   argc,
               fixture_setup, test_no_false_claims, fixture_teardown);
   g_test_add ("/CancelGtk/Keyboard/lap", Fixture, NULL,
               fixture_setup, test_lap, fixture_teardown);
+  g_test_add ("/CancelGtk/Keyboard/delete-focused-row", Fixture, NULL,
+              fixture_setup, test_delete_focused_row, fixture_teardown);
 
   return g_test_run ();
 }
