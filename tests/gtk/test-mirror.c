@@ -413,6 +413,67 @@ test_mirror_paced_starved (void)
   follower_clear (&follower);
 }
 
+static gboolean
+stay_ready (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Paced and behind while the main loop always has something more urgent
+ * than an idle (a source at the default priority that stays ready, as a
+ * download's I/O and late frames did), and the source does not change
+ * again: the copy catches up whole once 250 ms passed, by a timeout of
+ * its own. Without it the demo's monitor never showed a server's row
+ * for the whole of a download under AddressSanitizer. */
+static void
+test_mirror_paced_starved_unchanged (void)
+{
+  g_autoptr(GListStore) store = make_store (300);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new ();
+  g_autoptr(GObject) late = g_object_new (G_TYPE_OBJECT, NULL);
+  Follower follower = { 0, };
+  gboolean gave_up = FALSE;
+  guint busy_id, guard_id;
+  gint64 start;
+  guint i;
+
+  follower_init (&follower, G_LIST_MODEL (store));
+  _cancel_gtk_mirror_set_budget (follower.mirror, 1);
+  for (i = 0; i < 50; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      show_item (item);
+    }
+
+  start = g_get_monotonic_time ();
+  splice_keeping (store, 0, keep, 0);
+  g_list_store_append (store, late);
+  g_assert_true (_cancel_gtk_mirror_is_behind (follower.mirror));
+
+  busy_id = g_idle_add_full (G_PRIORITY_DEFAULT, stay_ready, NULL, NULL);
+  guard_id = g_timeout_add_seconds (30, set_flag, &gave_up);
+  while (_cancel_gtk_mirror_is_behind (follower.mirror) && !gave_up)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (busy_id);
+  g_assert_false (gave_up);
+  g_source_remove (guard_id);
+
+  g_test_message ("caught up after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 250 * 1000);
+  assert_same (G_LIST_MODEL (store), &follower);
+  g_assert_cmpuint (g_list_model_get_n_items (follower.mirror), ==, 1);
+
+  follower_clear (&follower);
+}
+
 /* Paced: insertions go whole (the registry appends, far from the rows
  * shown); a mirror under budget follows at once. */
 static void
@@ -516,6 +577,7 @@ main (int   argc,
   g_test_add_func ("/CancelGtk/Mirror/paced-insertions", test_mirror_paced_insertions);
   g_test_add_func ("/CancelGtk/Mirror/paced-random", test_mirror_paced_random);
   g_test_add_func ("/CancelGtk/Mirror/paced-starved", test_mirror_paced_starved);
+  g_test_add_func ("/CancelGtk/Mirror/paced-starved-unchanged", test_mirror_paced_starved_unchanged);
 
   return g_test_run ();
 }
