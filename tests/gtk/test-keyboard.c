@@ -4,7 +4,8 @@
  * it where it was, press after press (see
  * test_assert_no_false_focus_claims()). The details pane's labels did:
  * with an operation selected, Shift+Tab stayed on the timeline for good
- * (issue 10, the demo's keyboard test under load).
+ * (issue 10, the demo's keyboard test under load). Also: a lap each way
+ * passes every part, and Delete on a focused row leaves the focus usable.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,6 +25,14 @@ typedef struct
   CancelScope      *part;
 } Fixture;
 
+/* A part of the monitor's template: "details", "timeline", ... */
+static GtkWidget *
+monitor_part (Fixture    *f,
+              const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->monitor), CANCEL_GTK_TYPE_MONITOR, name));
+}
+
 static gboolean
 has_two_rows (gpointer data)
 {
@@ -36,8 +45,7 @@ static gboolean
 details_mapped (gpointer data)
 {
   Fixture *f = data;
-  GtkWidget *details = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (f->monitor), CANCEL_GTK_TYPE_MONITOR,
-                                                      "details");
+  GtkWidget *details = monitor_part (f, "details");
 
   return gtk_widget_get_mapped (details) && gtk_widget_get_width (details) > 0;
 }
@@ -124,10 +132,8 @@ test_lap (Fixture       *f,
           gconstpointer  data)
 {
   static const GtkDirectionType directions[] = { GTK_DIR_TAB_FORWARD, GTK_DIR_TAB_BACKWARD };
-  GtkWidget *search = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (f->monitor), CANCEL_GTK_TYPE_MONITOR,
-                                                     "search_entry");
-  GtkWidget *timeline = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (f->monitor), CANCEL_GTK_TYPE_MONITOR,
-                                                       "timeline");
+  GtkWidget *search = monitor_part (f, "search_entry");
+  GtkWidget *timeline = monitor_part (f, "timeline");
   guint d;
 
   for (d = 0; d < G_N_ELEMENTS (directions); d++)
@@ -182,8 +188,7 @@ static void
 test_delete_focused_row (Fixture       *f,
                          gconstpointer  data)
 {
-  GtkWidget *view = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (f->monitor), CANCEL_GTK_TYPE_MONITOR,
-                                                                 "live_view");
+  GtkWidget *view = monitor_part (f, "live_view");
   GtkWidget *focus;
 
   gtk_root_set_focus (GTK_ROOT (f->window), NULL);
