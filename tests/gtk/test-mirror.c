@@ -34,6 +34,21 @@ show_item (GObject *item)
   g_signal_connect (item, "notify", G_CALLBACK (on_item_notify), NULL);
 }
 
+/* A view shows the first @n items of @store. */
+static void
+show_first (GListStore *store,
+            guint       n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      show_item (item);
+    }
+}
+
 static gboolean
 is_shown (GObject *item)
 {
@@ -341,19 +356,14 @@ test_mirror_paced_burst (void)
   g_autoptr(GListStore) store = make_store (3000);
   g_autoptr(GPtrArray) keep = g_ptr_array_new ();
   Follower follower = { 0, };
-  guint i, iterations;
+  guint iterations;
 
   follower_init (&follower, G_LIST_MODEL (store));
   /* One emission per call: every chunk in an iteration of its own. */
   _cancel_gtk_mirror_set_budget (follower.mirror, 1);
 
   /* A view shows the first 100. */
-  for (i = 0; i < 100; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
-
-      show_item (item);
-    }
+  show_first (store, 100);
 
   /* All go at once, as after "cancel all". */
   splice_keeping (store, 0, keep, 0);
@@ -385,16 +395,10 @@ test_mirror_paced_starved (void)
   g_autoptr(GPtrArray) keep = g_ptr_array_new ();
   g_autoptr(GObject) late = g_object_new (G_TYPE_OBJECT, NULL);
   Follower follower = { 0, };
-  guint i;
 
   follower_init (&follower, G_LIST_MODEL (store));
   _cancel_gtk_mirror_set_budget (follower.mirror, 1);
-  for (i = 0; i < 50; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
-
-      show_item (item);
-    }
+  show_first (store, 50);
 
   splice_keeping (store, 0, keep, 0);
   g_assert_true (_cancel_gtk_mirror_is_behind (follower.mirror));
@@ -442,16 +446,10 @@ test_mirror_paced_starved_unchanged (void)
   gboolean gave_up = FALSE;
   guint busy_id, guard_id;
   gint64 start;
-  guint i;
 
   follower_init (&follower, G_LIST_MODEL (store));
   _cancel_gtk_mirror_set_budget (follower.mirror, 1);
-  for (i = 0; i < 50; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
-
-      show_item (item);
-    }
+  show_first (store, 50);
 
   start = g_get_monotonic_time ();
   splice_keeping (store, 0, keep, 0);
