@@ -78,6 +78,11 @@ struct _CancelRegistry
   CancelPtrVec           live_items;     /* CancelRegistryEntry *; read on the
                                           * context, written there under the lock */
 
+  /* Live tracked scopes that are shielded: kept by the scopes themselves,
+   * under their own lock (see _cancel_scope_count_shielded_locked), so
+   * that get_stats() needs no walk. Atomic. */
+  int                    n_shielded;
+
   CancelMutex            lock;
   /* Everything below is guarded by the lock. */
   GHashTable            *index;          /* set of entries, keyed by id */

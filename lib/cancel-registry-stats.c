@@ -124,27 +124,22 @@ CancelRegistryStats *
 cancel_registry_get_stats (CancelRegistry *self)
 {
   CancelRegistryCounters counters;
-  guint n_running = 0, n_shielded = 0;
-  CancelRegistryEntry *entry;
+  guint n_live, n_shielded;
 
   g_return_val_if_fail (CANCEL_IS_REGISTRY (self), NULL);
 
   cancel_mutex_lock (&self->lock);
 
-  /* A live scope may become shielded, or end, at any time: ask it. One
-   * that ended but is not untracked yet still counts as running. */
-  for (entry = self->live.head; entry != NULL; entry = entry->next)
-    {
-      if (cancel_scope_get_status (entry->scope) == CANCEL_STATUS_SHIELDED)
-        n_shielded++;
-      else
-        n_running++;
-    }
+  /* The scopes count themselves while shielded, inside the time their
+   * entry is live (see _cancel_scope_count_shielded_locked()): no walk.
+   * One that ended but is not untracked yet counts as running. */
+  n_live = self->live.length;
+  n_shielded = MIN ((guint) g_atomic_int_get (&self->n_shielded), n_live);
   counters = self->counters;
 
   cancel_mutex_unlock (&self->lock);
 
-  return _cancel_registry_stats_new (&counters, n_running, n_shielded);
+  return _cancel_registry_stats_new (&counters, n_live - n_shielded, n_shielded);
 }
 
 /* GObject */

@@ -80,6 +80,7 @@ cancel_scope_begin (CancelScope *self)
       _cancel_registry_track (registry, self);
       cancel_mutex_lock (&self->lock);
       self->tracked = TRUE;
+      _cancel_scope_count_shielded_locked (self);
       ended = cancel_status_is_final (self->status);
       cancel_mutex_unlock (&self->lock);
 
@@ -89,6 +90,23 @@ cancel_scope_begin (CancelScope *self)
 
   CANCEL_DEBUG_SCOPE (self, CANCEL_REASON_NONE, "Started");
   _cancel_scope_queue_changes (self, CHANGE_STARTED | CHANGE_STATUS | CHANGE_START_TIME);
+}
+
+/* A tracked scope counts itself in its registry while shielded, from
+ * the moment it is tracked (after its entry is live) to the end (before
+ * the entry leaves): so the count never exceeds the live list, and a
+ * scope ended but not untracked yet counts as running, as it always did. */
+void
+_cancel_scope_count_shielded_locked (CancelScope *self)
+{
+  gboolean counts = self->tracked && self->registry != NULL &&
+                    self->status == CANCEL_STATUS_SHIELDED;
+
+  if (counts != self->counted_shielded)
+    {
+      g_atomic_int_add (&self->registry->n_shielded, counts ? 1 : -1);
+      self->counted_shielded = counts;
+    }
 }
 
 /* Ends @self with @error (nullable) once; see cancel_scope_end(). A
@@ -143,6 +161,7 @@ cancel_scope_end_internal (CancelScope  *self,
 
       status = self->status;
       reason = self->reason;
+      _cancel_scope_count_shielded_locked (self);
       timer = g_steal_pointer (&self->timer);
       sources = g_steal_pointer (&self->sources);
       /* The registry holds ended scopes in its history: a reference back

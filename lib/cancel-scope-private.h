@@ -106,6 +106,7 @@ struct _CancelScope
   guint           flipped : 1;    /* our ::cancelled class handler ran */
   guint           registry_set : 1;
   guint           tracked : 1;    /* begin handed the scope to the registry */
+  guint           counted_shielded : 1;  /* in the registry's n_shielded */
   guint           cleanups_ran : 1;  /* ended or disposed: cleanups run at once */
 
   /* Only touched by the flush, on the owner context. */
@@ -170,6 +171,11 @@ _cancel_scope_status_is_live (CancelStatus status)
 {
   return status == CANCEL_STATUS_RUNNING || status == CANCEL_STATUS_SHIELDED;
 }
+
+/* cancel-scope-lifecycle.c: keeps @self's place in its registry's count of
+ * shielded scopes in step with its status; self->lock held, after any
+ * change of status or of tracked. Any thread. */
+void     _cancel_scope_count_shielded_locked (CancelScope *self);
 
 /* cancel-scope-notify.c: bits of work waiting for the owner context. */
 enum {

@@ -407,6 +407,7 @@ cancel_scope_set_shielded (CancelScope *self,
       if (_cancel_scope_status_is_live (self->status))
         {
           self->status = shielded ? CANCEL_STATUS_SHIELDED : CANCEL_STATUS_RUNNING;
+          _cancel_scope_count_shielded_locked (self);
           changes |= CHANGE_STATUS;
         }
     }

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <pthread.h>
+
 #include <cancelable.h>
 
 #include "cancel-lock-private.h"
@@ -578,6 +580,175 @@ test_queries_while_churning (void)
   drain (context);
 }
 
+/* The registry's count of shielded scopes is kept by the scopes as their
+ * status changes, not counted when asked: begin, set_shielded and end race
+ * on three threads, released together by a barrier, while a fourth takes
+ * statistics; after each round the count must be exact, so that a change
+ * counted twice or lost shows in the next round. */
+#define SHIELD_SCOPES 32
+
+typedef struct
+{
+  pthread_barrier_t  barrier;
+  CancelScope       *scopes[SHIELD_SCOPES];
+  guint              n_ended;   /* the first n_ended scopes are ended */
+  guint              seed;
+  gboolean           stop;
+  CancelRegistry    *registry;
+} ShieldRound;
+
+static void
+wait_begun (CancelScope *scope)
+{
+  while (cancel_scope_get_status (scope) == CANCEL_STATUS_PENDING)
+    g_thread_yield ();
+}
+
+static gpointer
+shield_begin_thread (gpointer data)
+{
+  ShieldRound *round = data;
+
+  for (;;)
+    {
+      pthread_barrier_wait (&round->barrier);
+      if (round->stop)
+        return NULL;
+      for (guint i = 0; i < SHIELD_SCOPES; i++)
+        cancel_scope_begin (round->scopes[i]);
+      pthread_barrier_wait (&round->barrier);
+    }
+}
+
+static gpointer
+shield_toggle_thread (gpointer data)
+{
+  ShieldRound *round = data;
+
+  for (;;)
+    {
+      g_autoptr(GRand) rand = NULL;
+
+      pthread_barrier_wait (&round->barrier);
+      if (round->stop)
+        return NULL;
+      rand = g_rand_new_with_seed (round->seed);
+      for (guint i = 0; i < SHIELD_SCOPES; i++)
+        {
+          guint flips = g_rand_int_range (rand, 0, 4);
+
+          for (guint f = 0; f < flips; f++)
+            cancel_scope_set_shielded (round->scopes[i], !cancel_scope_get_shielded (round->scopes[i]));
+        }
+      pthread_barrier_wait (&round->barrier);
+    }
+}
+
+static gpointer
+shield_end_thread (gpointer data)
+{
+  ShieldRound *round = data;
+
+  for (;;)
+    {
+      pthread_barrier_wait (&round->barrier);
+      if (round->stop)
+        return NULL;
+      for (guint i = 0; i < round->n_ended; i++)
+        {
+          wait_begun (round->scopes[i]);
+          cancel_scope_end (round->scopes[i]);
+        }
+      pthread_barrier_wait (&round->barrier);
+    }
+}
+
+static gpointer
+shield_stats_thread (gpointer data)
+{
+  ShieldRound *round = data;
+
+  for (;;)
+    {
+      pthread_barrier_wait (&round->barrier);
+      if (round->stop)
+        return NULL;
+      for (guint i = 0; i < 8; i++)
+        {
+          g_autoptr(CancelRegistryStats) stats = cancel_registry_get_stats (round->registry);
+
+          g_assert_cmpuint (cancel_registry_stats_get_live_count (stats), <=, SHIELD_SCOPES);
+          g_assert_cmpuint (cancel_registry_stats_get_running (stats) +
+                            cancel_registry_stats_get_shielded (stats), ==,
+                            cancel_registry_stats_get_live_count (stats));
+        }
+      pthread_barrier_wait (&round->barrier);
+    }
+}
+
+static void
+test_shielded_count (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(CancelRegistry) registry = registry_new_on (context);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  GThreadFunc funcs[] = { shield_begin_thread, shield_toggle_thread,
+                          shield_end_thread, shield_stats_thread };
+  GThread *threads[G_N_ELEMENTS (funcs)];
+  ShieldRound round = { 0, };
+  guint n = MAX (n_lifecycles () / 5, 50);
+
+  round.registry = registry;
+  pthread_barrier_init (&round.barrier, NULL, G_N_ELEMENTS (funcs) + 1);
+  for (guint t = 0; t < G_N_ELEMENTS (funcs); t++)
+    threads[t] = g_thread_new ("shield", funcs[t], &round);
+
+  for (guint r = 0; r < n; r++)
+    {
+      g_autoptr(CancelRegistryStats) stats = NULL;
+      guint expected_shielded = 0;
+
+      for (guint i = 0; i < SHIELD_SCOPES; i++)
+        {
+          round.scopes[i] = cancel_scope_new (NULL);
+          cancel_scope_set_registry (round.scopes[i], registry);
+          cancel_scope_set_shielded (round.scopes[i], g_rand_boolean (rand));
+        }
+      round.n_ended = g_rand_int_range (rand, 0, SHIELD_SCOPES / 2);
+      round.seed = g_rand_int (rand);
+
+      pthread_barrier_wait (&round.barrier);
+      pthread_barrier_wait (&round.barrier);
+
+      for (guint i = round.n_ended; i < SHIELD_SCOPES; i++)
+        expected_shielded += cancel_scope_get_status (round.scopes[i]) == CANCEL_STATUS_SHIELDED;
+      stats = cancel_registry_get_stats (registry);
+      g_assert_cmpuint (cancel_registry_stats_get_live_count (stats), ==, SHIELD_SCOPES - round.n_ended);
+      g_assert_cmpuint (cancel_registry_stats_get_shielded (stats), ==, expected_shielded);
+      g_assert_cmpuint (cancel_registry_stats_get_running (stats), ==,
+                        SHIELD_SCOPES - round.n_ended - expected_shielded);
+
+      for (guint i = 0; i < SHIELD_SCOPES; i++)
+        {
+          if (i >= round.n_ended)
+            cancel_scope_end (round.scopes[i]);
+          g_clear_object (&round.scopes[i]);
+        }
+      g_clear_object (&stats);
+      stats = cancel_registry_get_stats (registry);
+      g_assert_cmpuint (cancel_registry_stats_get_live_count (stats), ==, 0);
+      g_assert_cmpuint (cancel_registry_stats_get_shielded (stats), ==, 0);
+    }
+
+  round.stop = TRUE;
+  pthread_barrier_wait (&round.barrier);
+  for (guint t = 0; t < G_N_ELEMENTS (funcs); t++)
+    g_thread_join (threads[t]);
+  pthread_barrier_destroy (&round.barrier);
+  cancel_registry_clear_history (registry);
+  drain (context);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -594,6 +765,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Registry/threads/feed", test_feed);
   g_test_add_func ("/Cancel/Registry/threads/cancel-all", test_cancel_all_threads);
   g_test_add_func ("/Cancel/Registry/threads/queries", test_queries_while_churning);
+  g_test_add_func ("/Cancel/Registry/threads/shielded-count", test_shielded_count);
 
   return g_test_run ();
 }
