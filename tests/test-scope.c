@@ -863,6 +863,34 @@ test_cascade_timeout_message (void)
   g_assert_nonnull (strstr (cancel_scope_get_message (child), "timed out"));
 }
 
+/* The children's message names the parent exactly: “name”, #id for an
+ * unnamed one, and a name longer than the 256 bytes a message is put
+ * together in on the stack. */
+static void
+test_cascade_message_text (void)
+{
+  g_autoptr(CancelScope) named = new_private_scope (NULL, "Batch");
+  g_autoptr(CancelScope) named_child = new_private_scope (named, NULL);
+  g_autoptr(CancelScope) unnamed = new_private_scope (NULL, NULL);
+  g_autoptr(CancelScope) unnamed_child = new_private_scope (unnamed, NULL);
+  g_autofree char *long_name = g_strnfill (300, 'x');
+  g_autoptr(CancelScope) long_named = new_private_scope (NULL, long_name);
+  g_autoptr(CancelScope) long_child = new_private_scope (long_named, NULL);
+  g_autofree char *expected = NULL;
+
+  cancel_scope_cancel (named, CANCEL_REASON_MANUAL, NULL);
+  g_assert_cmpstr (cancel_scope_get_message (named_child), ==, "Parent “Batch” was cancelled");
+
+  cancel_scope_cancel (unnamed, CANCEL_REASON_TIMEOUT, NULL);
+  expected = g_strdup_printf ("Parent #%" G_GUINT64_FORMAT " timed out", cancel_scope_get_id (unnamed));
+  g_assert_cmpstr (cancel_scope_get_message (unnamed_child), ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  cancel_scope_cancel (long_named, CANCEL_REASON_SIGNAL, NULL);
+  expected = g_strdup_printf ("Parent “%s” was cancelled", long_name);
+  g_assert_cmpstr (cancel_scope_get_message (long_child), ==, expected);
+}
+
 /* Rule 7 */
 static void
 test_cancel_child_leaves_parent (void)
@@ -2276,6 +2304,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Cancel/Scope/nesting/cascade-to-descendants", test_cascade_to_descendants);
   g_test_add_func ("/Cancel/Scope/nesting/cascade-timeout-message", test_cascade_timeout_message);
+  g_test_add_func ("/Cancel/Scope/nesting/cascade-message-text", test_cascade_message_text);
   g_test_add_func ("/Cancel/Scope/nesting/cancel-child-leaves-parent", test_cancel_child_leaves_parent);
   g_test_add_func ("/Cancel/Scope/nesting/child-of-cancelled-parent-starts-cancelled",
                    test_child_of_cancelled_parent_starts_cancelled);

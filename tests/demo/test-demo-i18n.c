@@ -31,13 +31,14 @@ typedef struct
   const char *running;         /* the library: C_("status", "Running") */
   const char *completed;       /* the library: C_("status", "Completed") */
   const char *monitor_label;   /* the GTK part's .ui */
+  const char *parent_cancelled;  /* the library, put together without printf */
 } Expected;
 
 static const Expected expectations[] = {
   { "de", "Cancelable-Demo", "Starter", "Große Datei hashen", "Stapel mit 10 Elementen",
-    "Läuft", "Abgeschlossen", "Laufend" },
+    "Läuft", "Abgeschlossen", "Laufend", "Übergeordneter Vorgang “Stapel” wurde abgebrochen" },
   { "fr", "Démo Cancelable", "Lanceurs", "Hacher un gros fichier", "Lot de 10 éléments",
-    "En cours", "Terminée", "En cours" },
+    "En cours", "Terminée", "En cours", "L’opération parente “Stapel” a été annulée" },
 };
 
 static const Expected *expected;
@@ -60,9 +61,14 @@ test_library (void)
 {
   CancelDemoWorkspace *workspace = cancel_demo_application_get_workspace (app);
   g_autofree char *batch_name = NULL;
+  g_autoptr(CancelScope) parent = cancel_scope_new_full (NULL, "Stapel", CANCEL_SCOPE_FLAGS_UNREGISTERED);
+  g_autoptr(CancelScope) child = cancel_scope_new_full (parent, NULL, CANCEL_SCOPE_FLAGS_UNREGISTERED);
 
   g_assert_cmpstr (cancel_status_get_display_name (CANCEL_STATUS_RUNNING), ==, expected->running);
   g_assert_cmpstr (cancel_status_get_display_name (CANCEL_STATUS_COMPLETED), ==, expected->completed);
+
+  cancel_scope_cancel (parent, CANCEL_REASON_MANUAL, NULL);
+  g_assert_cmpstr (cancel_scope_get_message (child), ==, expected->parent_cancelled);
 
   cancel_demo_workspace_set_batch_size (workspace, 10);
   batch_name = cancel_demo_kind_dup_scope_name (CANCEL_DEMO_KIND_BATCH, workspace);
