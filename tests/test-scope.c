@@ -863,6 +863,43 @@ test_cascade_timeout_message (void)
   g_assert_nonnull (strstr (cancel_scope_get_message (child), "timed out"));
 }
 
+/* g_object_new(), as bindings construct: "parent" links (and inherits a
+ * cancellation), and "shielded" protects from a cancelled parent whatever
+ * the order of the two. */
+static void
+test_construct_properties (void)
+{
+  g_autoptr(CancelScope) cancelled = new_private_scope (NULL, "Cancelled");
+  g_autoptr(CancelScope) live = new_private_scope (NULL, "Live");
+  g_autoptr(CancelScope) inherits = NULL;
+  g_autoptr(CancelScope) shielded_first = NULL;
+  g_autoptr(CancelScope) shielded_last = NULL;
+  g_autoptr(CancelScope) linked = NULL;
+  g_autoptr(CancelScope) parent = NULL;
+
+  cancel_scope_cancel (cancelled, CANCEL_REASON_MANUAL, NULL);
+
+  inherits = g_object_new (CANCEL_TYPE_SCOPE, "parent", cancelled, "name", "Inherits", NULL);
+  g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (inherits)));
+  g_assert_cmpint (cancel_scope_get_reason (inherits), ==, CANCEL_REASON_PARENT);
+  parent = cancel_scope_dup_parent (inherits);
+  g_assert_true (parent == cancelled);
+
+  shielded_first = g_object_new (CANCEL_TYPE_SCOPE, "shielded", TRUE, "parent", cancelled, NULL);
+  shielded_last = g_object_new (CANCEL_TYPE_SCOPE, "parent", cancelled, "shielded", TRUE, NULL);
+  g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (shielded_first)));
+  g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (shielded_last)));
+  g_assert_true (cancel_scope_get_shielded (shielded_last));
+  g_clear_object (&parent);
+  parent = cancel_scope_dup_parent (shielded_last);
+  g_assert_true (parent == cancelled);
+
+  linked = g_object_new (CANCEL_TYPE_SCOPE, "parent", live, NULL);
+  g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (linked)));
+  cancel_scope_cancel (live, CANCEL_REASON_MANUAL, NULL);
+  g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (linked)));
+}
+
 /* The children's message names the parent exactly: “name”, #id for an
  * unnamed one, and a name longer than the 256 bytes a message is put
  * together in on the stack. */
@@ -2305,6 +2342,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Scope/nesting/cascade-to-descendants", test_cascade_to_descendants);
   g_test_add_func ("/Cancel/Scope/nesting/cascade-timeout-message", test_cascade_timeout_message);
   g_test_add_func ("/Cancel/Scope/nesting/cascade-message-text", test_cascade_message_text);
+  g_test_add_func ("/Cancel/Scope/nesting/construct-properties", test_construct_properties);
   g_test_add_func ("/Cancel/Scope/nesting/cancel-child-leaves-parent", test_cancel_child_leaves_parent);
   g_test_add_func ("/Cancel/Scope/nesting/child-of-cancelled-parent-starts-cancelled",
                    test_child_of_cancelled_parent_starts_cancelled);
