@@ -84,6 +84,7 @@ struct _CancelScope
    * another thread may be disposing (set when first linked). */
   GWeakRef        self_ref;
   guint           self_ref_set : 1;
+  guint           ended_parent_set : 1;  /* a root never pays to clear it */
 
   /* Guarded by lock. */
   char           *message;  /* a GRefString: a cascade shares one */

@@ -98,7 +98,10 @@ _cancel_scope_tree_leave (CancelScope *self)
 {
   cancel_mutex_lock (&_cancel_scope_tree_lock);
   if (self->parent != NULL)
-    g_weak_ref_set (&self->ended_parent, self->parent);
+    {
+      g_weak_ref_set (&self->ended_parent, self->parent);
+      self->ended_parent_set = TRUE;
+    }
   tree_unlink_locked (self);
   cancel_mutex_unlock (&_cancel_scope_tree_lock);
 }

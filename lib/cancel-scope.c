@@ -435,7 +435,8 @@ cancel_scope_finalize (GObject *object)
 {
   CancelScope *self = CANCEL_SCOPE (object);
 
-  g_weak_ref_clear (&self->ended_parent);
+  if (self->ended_parent_set)
+    g_weak_ref_clear (&self->ended_parent);
   if (self->self_ref_set)
     g_weak_ref_clear (&self->self_ref);
   /* Under the lock: what other threads read under it before they let go
