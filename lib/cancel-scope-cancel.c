@@ -133,6 +133,18 @@ _cancel_scope_parent_message_locked (CancelScope *self)
   if (hole == NULL)
     hole = format + strlen (format), hole_len = 0;
 
+  /* Any other '%' (a translation's "%%"): printf's rules, printf's way. */
+  if (strchr (format, '%') != (hole_len > 0 ? hole : NULL) ||
+      strchr (hole + hole_len, '%') != NULL)
+    {
+      g_autofree char *who = describe_scope (self);
+      g_autofree char *formatted =
+        self->reason == CANCEL_REASON_TIMEOUT ? g_strdup_printf (_("Parent %s timed out"), who)
+                                              : g_strdup_printf (_("Parent %s was cancelled"), who);
+
+      return g_ref_string_new (formatted);
+    }
+
   /* Before, “name” or #id, after. */
   parts[0].text = format;
   parts[0].len = hole - format;

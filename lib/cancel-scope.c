@@ -264,19 +264,20 @@ cancel_scope_set_property (GObject      *object,
       break;
 
     case PROP_PARENT:
-      /* Not a construct property: it is set after constructed(), after
-       * the construct property "shielded", so a shielded scope made under
-       * a cancelled parent stays uncancelled whatever the order of the
-       * arguments; and scopes made without it skip GObject's property
-       * machinery for it. */
-      cancel_scope_set_parent (self, g_value_get_object (value));
+      if (self->id == 0)
+        {
+          /* Construction: linked in constructed(). */
+          CancelScope *parent = g_value_get_object (value);
+
+          g_return_if_fail (parent == NULL || CANCEL_IS_SCOPE (parent));
+          self->parent = parent;
+        }
+      else
+        cancel_scope_set_parent (self, g_value_get_object (value));
       break;
 
     case PROP_SHIELDED:
-      if (self->id == 0)
-        self->shielded = g_value_get_boolean (value) != FALSE;  /* construction */
-      else
-        cancel_scope_set_shielded (self, g_value_get_boolean (value));
+      cancel_scope_set_shielded (self, g_value_get_boolean (value));
       break;
 
     case PROP_REGISTRY:
@@ -375,10 +376,14 @@ static void
 cancel_scope_constructed (GObject *object)
 {
   CancelScope *self = CANCEL_SCOPE (object);
+  CancelScope *parent = g_steal_pointer (&self->parent);
 
   G_OBJECT_CLASS (cancel_scope_parent_class)->constructed (object);
 
   self->id = __atomic_add_fetch (&last_id, 1, __ATOMIC_RELAXED);
+
+  if (parent != NULL && _cancel_scope_link (self, parent))
+    _cancel_scope_flip (self);
 }
 
 static void
@@ -508,7 +513,7 @@ cancel_scope_class_init (CancelScopeClass *klass)
   _cancel_scope_properties[PROP_PARENT] =
     g_param_spec_object ("parent", NULL, NULL,
                          CANCEL_TYPE_SCOPE,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS));
 
   /**

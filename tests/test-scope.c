@@ -7,8 +7,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <libintl.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include <cancelable.h>
 
@@ -863,9 +866,84 @@ test_cascade_timeout_message (void)
   g_assert_nonnull (strstr (cancel_scope_get_message (child), "timed out"));
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Translations may write the hole as "%1$s" and a percent sign as "%%":
+ * the message, put together without printf, reads as printf would make
+ * it. A made-up language "xx", compiled with msgfmt into a temporary
+ * folder, is swapped in for the library's domain ("cancelable"). */
+static void
+test_cascade_message_translated (void)
+{
+  static const char po[] =
+    "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+    "msgid \"Parent %s was cancelled\"\nmsgstr \"100%% stop: %1$s\"\n\n"
+    "msgid \"Parent %s timed out\"\nmsgstr \"<%1$s> expired\"\n";
+  g_autofree char *dir = g_dir_make_tmp ("cancel-xx-XXXXXX", NULL);
+  g_autofree char *messages = g_build_filename (dir, "xx", "LC_MESSAGES", NULL);
+  g_autofree char *po_path = g_build_filename (dir, "xx.po", NULL);
+  g_autofree char *mo_path = g_build_filename (messages, "cancelable.mo", NULL);
+  g_autofree char *old_dir = NULL;
+  g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
+  const char *argv[] = { "msgfmt", "-c", "-o", mo_path, po_path, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CancelScope) batch = new_private_scope (NULL, "Batch");
+  g_autoptr(CancelScope) batch_child = new_private_scope (batch, NULL);
+  g_autoptr(CancelScope) unnamed = new_private_scope (NULL, NULL);
+  g_autoptr(CancelScope) unnamed_child = new_private_scope (unnamed, NULL);
+  g_autofree char *expected = NULL;
+  int status;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_mkdir_with_parents (messages, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (po_path, po, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  /* The library binds its domain when it first translates: let it, then
+   * point the domain at the made-up language. */
+  g_assert_nonnull (cancel_reason_get_display_name (CANCEL_REASON_PARENT));
+  old_dir = g_strdup (bindtextdomain ("cancelable", NULL));
+  bindtextdomain ("cancelable", dir);
+  g_setenv ("LANGUAGE", "xx", TRUE);
+  setlocale (LC_ALL, "");
+
+  cancel_scope_cancel (batch, CANCEL_REASON_MANUAL, NULL);
+  cancel_scope_cancel (unnamed, CANCEL_REASON_TIMEOUT, NULL);
+
+  bindtextdomain ("cancelable", old_dir);
+  if (old_language != NULL)
+    g_setenv ("LANGUAGE", old_language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
+  g_remove (mo_path);
+  g_remove (messages);
+  g_clear_pointer (&messages, g_free);
+  messages = g_build_filename (dir, "xx", NULL);
+  g_remove (messages);
+  g_remove (po_path);
+  g_remove (dir);
+
+  g_assert_cmpstr (cancel_scope_get_message (batch_child), ==, "100% stop: “Batch”");
+  expected = g_strdup_printf ("<#%" G_GUINT64_FORMAT "> expired", cancel_scope_get_id (unnamed));
+  g_assert_cmpstr (cancel_scope_get_message (unnamed_child), ==, expected);
+}
+
 /* g_object_new(), as bindings construct: "parent" links (and inherits a
- * cancellation), and "shielded" protects from a cancelled parent whatever
- * the order of the two. */
+ * cancellation), "shielded" protects from a cancelled parent whatever the
+ * order of the two, construction notifies nobody of its parent, and an
+ * ended parent is taken as it is (an outside review found both broken
+ * when "parent" stopped being a construct property). */
 static void
 test_construct_properties (void)
 {
@@ -875,7 +953,10 @@ test_construct_properties (void)
   g_autoptr(CancelScope) shielded_first = NULL;
   g_autoptr(CancelScope) shielded_last = NULL;
   g_autoptr(CancelScope) linked = NULL;
+  g_autoptr(CancelScope) ended = new_private_scope (NULL, "Ended");
+  g_autoptr(CancelScope) under_ended = NULL;
   g_autoptr(CancelScope) parent = NULL;
+  guint parent_notifies = 0;
 
   cancel_scope_cancel (cancelled, CANCEL_REASON_MANUAL, NULL);
 
@@ -895,9 +976,22 @@ test_construct_properties (void)
   g_assert_true (parent == cancelled);
 
   linked = g_object_new (CANCEL_TYPE_SCOPE, "parent", live, NULL);
+  g_signal_connect (linked, "notify::parent", G_CALLBACK (count_notify_cb), &parent_notifies);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (parent_notifies, ==, 0);
+  /* The parent's finalization at the end notifies it: not into this frame. */
+  g_signal_handlers_disconnect_by_data (linked, &parent_notifies);
   g_assert_false (g_cancellable_is_cancelled (G_CANCELLABLE (linked)));
   cancel_scope_cancel (live, CANCEL_REASON_MANUAL, NULL);
   g_assert_true (g_cancellable_is_cancelled (G_CANCELLABLE (linked)));
+
+  cancel_scope_begin (ended);
+  cancel_scope_end (ended);
+  under_ended = g_object_new (CANCEL_TYPE_SCOPE, "parent", ended, NULL);
+  g_clear_object (&parent);
+  parent = cancel_scope_dup_parent (under_ended);
+  g_assert_true (parent == ended);
 }
 
 /* The children's message names the parent exactly: “name”, #id for an
@@ -2342,6 +2436,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Cancel/Scope/nesting/cascade-to-descendants", test_cascade_to_descendants);
   g_test_add_func ("/Cancel/Scope/nesting/cascade-timeout-message", test_cascade_timeout_message);
   g_test_add_func ("/Cancel/Scope/nesting/cascade-message-text", test_cascade_message_text);
+  g_test_add_func ("/Cancel/Scope/nesting/cascade-message-translated", test_cascade_message_translated);
   g_test_add_func ("/Cancel/Scope/nesting/construct-properties", test_construct_properties);
   g_test_add_func ("/Cancel/Scope/nesting/cancel-child-leaves-parent", test_cancel_child_leaves_parent);
   g_test_add_func ("/Cancel/Scope/nesting/child-of-cancelled-parent-starts-cancelled",
