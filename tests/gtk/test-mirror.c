@@ -18,6 +18,7 @@ typedef struct
   guint       max_shown_removed;  /* in one emission */
   guint       max_removed;
   guint       max_added;
+  gulong      slow_usec;  /* each emission takes this long, as GTK's rows do */
 } Follower;
 
 /* Items a view shows: a bound row watches its item (see the mirror). */
@@ -89,6 +90,8 @@ on_items_changed (GListModel *model,
   follower->n_emissions++;
   follower->n_removed += removed;
   follower->n_added += added;
+  if (follower->slow_usec > 0)
+    g_usleep (follower->slow_usec);
 }
 
 static void
@@ -385,6 +388,65 @@ test_mirror_paced_burst (void)
   follower_clear (&follower);
 }
 
+/* Runs the default context until the paced mirror caught up, like
+ * follower_catch_up(); returns in @whole_at when the first iteration that
+ * made more than one emission (a catch-up whole) began, relative to
+ * @start, or -1. */
+static void
+follower_catch_up_timed (Follower *follower,
+                         gint64    start,
+                         gint64   *whole_at,
+                         guint    *iterations)
+{
+  *whole_at = -1;
+  *iterations = 0;
+  while (_cancel_gtk_mirror_is_behind (follower->mirror))
+    {
+      guint before = follower->n_emissions;
+      gint64 began = g_get_monotonic_time ();
+
+      g_main_context_iteration (NULL, TRUE);
+      (*iterations)++;
+      if (follower->n_emissions - before > 1 && *whole_at < 0)
+        *whole_at = began - start;
+    }
+}
+
+/* Paced behind a slow view (25 ms an emission: a GTK that rebuilds rows)
+ * whose idle keeps running: it goes on at its pace, one emission an
+ * iteration, for as long as that takes, 600 ms here. Catching up whole
+ * once 250 ms passed, as before, made iterations of 25-130 ms in
+ * bench-monitor (and after 2 s, tried next, of 40-400 ms). */
+static void
+test_mirror_paced_slow_view (void)
+{
+  g_autoptr(GListStore) store = make_store (3000);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new ();
+  Follower follower = { 0, };
+  gint64 start, whole_at;
+  guint iterations;
+
+  follower_init (&follower, G_LIST_MODEL (store));
+  _cancel_gtk_mirror_set_budget (follower.mirror, 1);
+  show_first (store, 100);
+  follower.slow_usec = 25 * 1000;
+
+  start = g_get_monotonic_time ();
+  splice_keeping (store, 0, keep, 0);
+  follower_catch_up_timed (&follower, start, &whole_at, &iterations);
+
+  g_test_message ("caught up after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - start, >, 250 * 1000);
+  assert_same (G_LIST_MODEL (store), &follower);
+  /* One emission an iteration at most (the overdue timeout's checks are
+   * iterations of their own). */
+  g_assert_cmpint (whole_at, ==, -1);
+  g_assert_cmpuint (follower.n_emissions, ==, 3 + 80 / 4 + 1);
+  g_assert_cmpuint (iterations, >=, follower.n_emissions - 1);
+
+  follower_clear (&follower);
+}
+
 /* Paced and behind, in an application so busy that the idle catching up
  * never runs: the first change of the source after 250 ms is applied
  * whole, so a new item shows (the demo's test starved without this). */
@@ -574,6 +636,7 @@ main (int   argc,
   g_test_add_func ("/CancelGtk/Mirror/paced-burst", test_mirror_paced_burst);
   g_test_add_func ("/CancelGtk/Mirror/paced-insertions", test_mirror_paced_insertions);
   g_test_add_func ("/CancelGtk/Mirror/paced-random", test_mirror_paced_random);
+  g_test_add_func ("/CancelGtk/Mirror/paced-slow-view", test_mirror_paced_slow_view);
   g_test_add_func ("/CancelGtk/Mirror/paced-starved", test_mirror_paced_starved);
   g_test_add_func ("/CancelGtk/Mirror/paced-starved-unchanged", test_mirror_paced_starved_unchanged);
 
