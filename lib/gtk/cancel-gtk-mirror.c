@@ -79,25 +79,29 @@ struct _CancelGtkMirror
   guint       sync_id;  /* behind the source: the idle that catches up */
   guint       overdue_id;  /* behind: the timeout that catches up whole if the idle starves */
   gint64      last_step;  /* behind: when it fell behind or last caught up some (monotonic µs) */
+  gboolean    starved;  /* behind, the idle starved: the timeout takes the steps */
 };
 
-/* An idle can starve while higher-priority sources stay ready (a busy
- * application, a slow machine): once it has not run for this long, the
- * copy is brought up to date whole, as without a budget, so it never
- * stays stale: by the next change of the source, or by a timeout at the
- * priority of the registry's publications if the source does not change
- * (a download running for seconds while every frame is late: the demo's
- * test under AddressSanitizer never showed the server's row).
+/* The idle that catches up runs below drawing, so that a frame is painted
+ * between two steps; it can starve while higher-priority sources stay
+ * ready (frames that take longer than their interval, a busy application,
+ * a slow machine). Once no step ran for MAX_BEHIND_USEC, the timeout at
+ * the default priority takes the steps, STARVED_STEP_MSEC apart, until
+ * the idle runs again: bringing the copy up to date whole instead was an
+ * iteration of 0.2-1.3 s on a loaded machine (bench-monitor), the next
+ * frame late again, and the idle starved again. Whole only if a change
+ * of the source comes while nothing iterates at all (no step for
+ * MAX_BEHIND_USEC), since nothing else would ever bring it.
  *
  * An idle that runs but has not caught up yet (churn among the rows
- * shown with slow frames, the end of a "cancel all") goes on at its
- * pace, however long that takes: bringing the copy up to date whole 250
- * ms after it fell behind was an iteration of 25-130 ms there
- * (bench-monitor, GL renderer), and doing so after 2 s, to bound how old
- * the list may get, one of 40-400 ms every 2 s under steady churn, when
- * the copy is never quite up to date. Only which rows are listed lags:
- * a shown row follows its operation itself. */
+ * shown, the end of a "cancel all") goes on at its pace, however long
+ * that takes: bringing the copy up to date whole 250 ms after it fell
+ * behind was an iteration of 25-130 ms there, and doing so after 2 s,
+ * to bound how old the list may get, one of 40-400 ms every 2 s under
+ * steady churn, when the copy is never quite up to date. Only which rows
+ * are listed lags: a shown row follows its operation itself. */
 #define MAX_BEHIND_USEC (250 * 1000)
+#define STARVED_STEP_MSEC 16
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -448,27 +452,44 @@ stop_catching_up (CancelGtkMirror *self)
 {
   g_clear_handle_id (&self->sync_id, g_source_remove);
   g_clear_handle_id (&self->overdue_id, g_source_remove);
+  self->starved = FALSE;
 }
 
 static gboolean catch_up_overdue (gpointer user_data);
 
-/* Whether the idle starved: then pacing stops and the copy catches up whole. */
+/* Whether no step ran for MAX_BEHIND_USEC, by the idle or the timeout. */
 static gboolean
 is_starved (CancelGtkMirror *self)
 {
   return g_get_monotonic_time () - self->last_step >= MAX_BEHIND_USEC;
 }
 
-/* Arms the timeout for the first moment is_starved() can turn true. */
+/* Arms the timeout: a step apart while the idle starves, else for the
+ * first moment is_starved() can turn true. */
 static void
 schedule_overdue (CancelGtkMirror *self)
 {
   gint64 delay = CLAMP (self->last_step + MAX_BEHIND_USEC - g_get_monotonic_time (), 0, MAX_BEHIND_USEC);
+  guint msec = self->starved ? STARVED_STEP_MSEC : (guint) ((delay + 999) / 1000);
 
   g_clear_handle_id (&self->overdue_id, g_source_remove);
-  self->overdue_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) ((delay + 999) / 1000),
-                                         catch_up_overdue, self, NULL);
+  self->overdue_id = g_timeout_add_full (G_PRIORITY_DEFAULT, msec, catch_up_overdue, self, NULL);
   g_source_set_name_by_id (self->overdue_id, "[cancel-gtk] mirror catching up, overdue");
+}
+
+/* One step of the catch-up, by the idle or the timeout; TRUE once caught up. */
+static gboolean
+catch_up_step (CancelGtkMirror *self)
+{
+  if (apply_change (self, 0, self->items->len, g_list_model_get_n_items (self->source),
+                    g_get_monotonic_time () + self->budget))
+    {
+      stop_catching_up (self);
+      return TRUE;
+    }
+
+  self->last_step = g_get_monotonic_time ();
+  return FALSE;
 }
 
 static gboolean
@@ -477,15 +498,14 @@ catch_up_overdue (gpointer user_data)
   CancelGtkMirror *self = user_data;
 
   self->overdue_id = 0;
-  if (!is_starved (self))
+  if (self->starved || is_starved (self))
     {
-      /* The idle ran meanwhile: look again when it could be. */
-      schedule_overdue (self);
-      return G_SOURCE_REMOVE;
+      self->starved = TRUE;
+      if (catch_up_step (self))
+        return G_SOURCE_REMOVE;
     }
 
-  g_clear_handle_id (&self->sync_id, g_source_remove);
-  apply_change (self, 0, self->items->len, g_list_model_get_n_items (self->source), G_MAXINT64);
+  schedule_overdue (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -494,15 +514,12 @@ catch_up (gpointer user_data)
 {
   CancelGtkMirror *self = user_data;
 
-  if (!apply_change (self, 0, self->items->len, g_list_model_get_n_items (self->source),
-                     g_get_monotonic_time () + self->budget))
-    {
-      self->last_step = g_get_monotonic_time ();
-      return G_SOURCE_CONTINUE;
-    }
+  /* The idle runs again: the timeout only watches. */
+  self->starved = FALSE;
+  if (!catch_up_step (self))
+    return G_SOURCE_CONTINUE;
 
-  self->sync_id = 0;
-  g_clear_handle_id (&self->overdue_id, g_source_remove);
+  /* stop_catching_up() removed this source: do not remove it twice. */
   return G_SOURCE_REMOVE;
 }
 
@@ -513,8 +530,8 @@ on_source_items_changed (GListModel      *source,
                          guint            added,
                          CancelGtkMirror *self)
 {
-  /* Behind: the idle compares everything, the positions are stale;
-   * starved, compare everything now, at any cost. */
+  /* Behind: the next step compares everything, the positions are stale;
+   * if nothing iterates, compare everything now, at any cost. */
   if (self->sync_id != 0)
     {
       if (!is_starved (self))
