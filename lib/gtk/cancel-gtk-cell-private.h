@@ -30,9 +30,9 @@ GType cancel_gtk_cell_kind_get_type (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (CancelGtkCell, cancel_gtk_cell, CANCEL_GTK, CELL, GtkWidget)
 
-/* A cell is made by the monitor's GtkBuilderListItemFactory templates
- * (cancel-gtk-monitor.ui), with its "kind" given there and its "scope"
- * bound to the row's item. While mapped, a cell with something that
+/* A cell is made by the monitor's list item factories
+ * (cancel-gtk-cell-factory.c), with its "kind" given there and its
+ * "scope" set to the row's item. While mapped, a cell with something that
  * changes with time puts itself in its monitor's ticking set, which the
  * monitor's one timer refreshes (see _cancel_gtk_monitor_get_ticking_set). */
 CancelGtkCellKind  _cancel_gtk_cell_get_kind   (CancelGtkCell     *self);

@@ -262,11 +262,8 @@ context_menu_action (GtkWidget  *widget,
 void
 _cancel_gtk_monitor_menus_class_init (GtkWidgetClass *widget_class)
 {
-  guint i;
-
-  /* Found by name (gtk_widget_get_template_child()), with no field. */
-  for (i = 0; i < G_N_ELEMENTS (optional_columns); i++)
-    gtk_widget_class_bind_template_child_full (widget_class, optional_columns[i].column, FALSE, 0);
+  /* Found by name (gtk_widget_get_template_child()), with no field;
+   * the columns are bound by _cancel_gtk_cell_factories_bind_template(). */
   gtk_widget_class_bind_template_child_full (widget_class, "view_menu_button", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "cancel_all_button", FALSE, 0);
 

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cancel-gtk-cell-factory-private.h"
 #include "cancel-gtk-cell-private.h"
 #include "cancel-gtk-details-private.h"
 #include "cancel-gtk-format-private.h"
@@ -801,6 +802,7 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/gnome/CancelGtk/cancel-gtk-monitor.ui");
   _cancel_gtk_monitor_menus_class_init (widget_class);
+  _cancel_gtk_cell_factories_bind_template (widget_class);
   /* The template's translations come from its <interface domain="cancelable">. */
 
   gtk_widget_class_bind_template_child (widget_class, CancelGtkMonitor, search_entry);
@@ -843,6 +845,7 @@ cancel_gtk_monitor_init (CancelGtkMonitor *self)
   self->ticking = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _cancel_gtk_cell_factories_install (GTK_WIDGET (self));
   _cancel_gtk_monitor_menus_init (GTK_WIDGET (self));
 
   self->search = _cancel_gtk_search_new ();
