@@ -57,14 +57,79 @@ cascade_get (void)
 #define OPEN_QUOTE  "“"
 #define CLOSE_QUOTE "”"
 
-/* How messages name a scope: “name”, or #id. */
+typedef struct
+{
+  const char *text;
+  gsize       len;
+} TextPart;
+
+#define ID_DIGITS 24
+
+/* How messages name a scope: “name”, or #id, as three parts (the id's
+ * text written at the end of @digits). No printf: a chain of scopes
+ * names one per link. */
+static void
+scope_name_parts (CancelScope *self,
+                  TextPart     parts[3],
+                  char         digits[ID_DIGITS])
+{
+  if (self->name != NULL)
+    {
+      parts[0] = (TextPart) { OPEN_QUOTE, sizeof OPEN_QUOTE - 1 };
+      parts[1] = (TextPart) { self->name, strlen (self->name) };
+      parts[2] = (TextPart) { CLOSE_QUOTE, sizeof CLOSE_QUOTE - 1 };
+    }
+  else
+    {
+      char *text = digits + ID_DIGITS;
+      guint64 id = self->id;
+
+      do
+        *--text = (char) ('0' + id % 10);
+      while ((id /= 10) != 0);
+      *--text = '#';
+      parts[0] = (TextPart) { text, digits + ID_DIGITS - text };
+      parts[1] = parts[2] = (TextPart) { NULL, 0 };
+    }
+}
+
+/* @n_parts pieces of text joined, in @stack if it fits (returned as is)
+ * or in a new allocation. */
+static char *
+join_parts (const TextPart *parts,
+            guint           n_parts,
+            char           *stack,
+            gsize           stack_size,
+            gsize          *len_out)
+{
+  gsize len = 0;
+  char *text, *end;
+
+  for (guint i = 0; i < n_parts; i++)
+    len += parts[i].len;
+  text = end = len < stack_size ? stack : g_malloc (len + 1);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      if (parts[i].len > 0)
+        memcpy (end, parts[i].text, parts[i].len);
+      end += parts[i].len;
+    }
+  *end = '\0';
+  *len_out = len;
+
+  return text;
+}
+
 static char *
 describe_scope (CancelScope *self)
 {
-  if (self->name != NULL)
-    return g_strconcat (OPEN_QUOTE, self->name, CLOSE_QUOTE, NULL);
+  TextPart parts[3];
+  char digits[ID_DIGITS];
+  gsize len;
 
-  return g_strdup_printf ("#%" G_GUINT64_FORMAT, self->id);
+  scope_name_parts (self, parts, digits);
+
+  return join_parts (parts, G_N_ELEMENTS (parts), NULL, 0, &len);
 }
 
 static char *
@@ -121,12 +186,11 @@ _cancel_scope_parent_message_locked (CancelScope *self)
   const char *format = self->reason == CANCEL_REASON_TIMEOUT ? _("Parent %s timed out")
                                                              : _("Parent %s was cancelled");
   const char *hole = strstr (format, "%s");
-  gsize hole_len = 2, len = 0;
-  char digits[24], *id_text = digits + sizeof digits;
+  gsize hole_len = 2, len;
+  char digits[ID_DIGITS];
   char stack[256];
-  struct { const char *text; gsize len; } parts[5] = { { NULL, 0 } };
-  char *text, *end;
-  char *message;
+  TextPart parts[5] = { { NULL, 0 } };
+  char *text, *message;
 
   if (hole == NULL && (hole = strstr (format, "%1$s")) != NULL)
     hole_len = 4;
@@ -146,42 +210,12 @@ _cancel_scope_parent_message_locked (CancelScope *self)
     }
 
   /* Before, “name” or #id, after. */
-  parts[0].text = format;
-  parts[0].len = hole - format;
-  if (hole_len > 0 && self->name != NULL)
-    {
-      parts[1].text = OPEN_QUOTE;
-      parts[1].len = sizeof OPEN_QUOTE - 1;
-      parts[2].text = self->name;
-      parts[2].len = strlen (self->name);
-      parts[3].text = CLOSE_QUOTE;
-      parts[3].len = sizeof CLOSE_QUOTE - 1;
-    }
-  else if (hole_len > 0)
-    {
-      guint64 id = self->id;
+  parts[0] = (TextPart) { format, hole - format };
+  if (hole_len > 0)
+    scope_name_parts (self, parts + 1, digits);
+  parts[4] = (TextPart) { hole + hole_len, strlen (hole + hole_len) };
 
-      do
-        *--id_text = (char) ('0' + id % 10);
-      while ((id /= 10) != 0);
-      *--id_text = '#';
-      parts[1].text = id_text;
-      parts[1].len = digits + sizeof digits - id_text;
-    }
-  parts[4].text = hole + hole_len;
-  parts[4].len = strlen (parts[4].text);
-
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    len += parts[i].len;
-  text = end = len < sizeof stack ? stack : g_malloc (len + 1);
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    {
-      if (parts[i].len > 0)
-        memcpy (end, parts[i].text, parts[i].len);
-      end += parts[i].len;
-    }
-  *end = '\0';
-
+  text = join_parts (parts, G_N_ELEMENTS (parts), stack, sizeof stack, &len);
   message = g_ref_string_new_len (text, len);
   if (text != stack)
     g_free (text);
