@@ -519,7 +519,8 @@ catch_up (gpointer user_data)
   if (!catch_up_step (self))
     return G_SOURCE_CONTINUE;
 
-  /* stop_catching_up() removed this source: do not remove it twice. */
+  /* Caught up: stop_catching_up() already destroyed this source and
+   * cleared sync_id; G_SOURCE_REMOVE on a destroyed source is a no-op. */
   return G_SOURCE_REMOVE;
 }
 
