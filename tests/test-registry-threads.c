@@ -604,85 +604,70 @@ wait_begun (CancelScope *scope)
     g_thread_yield ();
 }
 
-static gpointer
-shield_begin_thread (gpointer data)
+/* One round's work of each racing thread. */
+static void
+shield_begin (ShieldRound *round)
 {
-  ShieldRound *round = data;
+  for (guint i = 0; i < SHIELD_SCOPES; i++)
+    cancel_scope_begin (round->scopes[i]);
+}
 
-  for (;;)
+static void
+shield_toggle (ShieldRound *round)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (round->seed);
+
+  for (guint i = 0; i < SHIELD_SCOPES; i++)
     {
-      pthread_barrier_wait (&round->barrier);
-      if (round->stop)
-        return NULL;
-      for (guint i = 0; i < SHIELD_SCOPES; i++)
-        cancel_scope_begin (round->scopes[i]);
-      pthread_barrier_wait (&round->barrier);
+      guint flips = g_rand_int_range (rand, 0, 4);
+
+      for (guint f = 0; f < flips; f++)
+        cancel_scope_set_shielded (round->scopes[i], !cancel_scope_get_shielded (round->scopes[i]));
     }
 }
 
-static gpointer
-shield_toggle_thread (gpointer data)
+static void
+shield_end (ShieldRound *round)
 {
-  ShieldRound *round = data;
-
-  for (;;)
+  for (guint i = 0; i < round->n_ended; i++)
     {
-      g_autoptr(GRand) rand = NULL;
-
-      pthread_barrier_wait (&round->barrier);
-      if (round->stop)
-        return NULL;
-      rand = g_rand_new_with_seed (round->seed);
-      for (guint i = 0; i < SHIELD_SCOPES; i++)
-        {
-          guint flips = g_rand_int_range (rand, 0, 4);
-
-          for (guint f = 0; f < flips; f++)
-            cancel_scope_set_shielded (round->scopes[i], !cancel_scope_get_shielded (round->scopes[i]));
-        }
-      pthread_barrier_wait (&round->barrier);
+      wait_begun (round->scopes[i]);
+      cancel_scope_end (round->scopes[i]);
     }
 }
 
-static gpointer
-shield_end_thread (gpointer data)
+static void
+shield_stats (ShieldRound *round)
 {
-  ShieldRound *round = data;
-
-  for (;;)
+  for (guint i = 0; i < 8; i++)
     {
-      pthread_barrier_wait (&round->barrier);
-      if (round->stop)
-        return NULL;
-      for (guint i = 0; i < round->n_ended; i++)
-        {
-          wait_begun (round->scopes[i]);
-          cancel_scope_end (round->scopes[i]);
-        }
-      pthread_barrier_wait (&round->barrier);
+      g_autoptr(CancelRegistryStats) stats = cancel_registry_get_stats (round->registry);
+
+      g_assert_cmpuint (cancel_registry_stats_get_live_count (stats), <=, SHIELD_SCOPES);
+      g_assert_cmpuint (cancel_registry_stats_get_running (stats) +
+                        cancel_registry_stats_get_shielded (stats), ==,
+                        cancel_registry_stats_get_live_count (stats));
     }
 }
 
-static gpointer
-shield_stats_thread (gpointer data)
+typedef struct
 {
-  ShieldRound *round = data;
+  ShieldRound  *round;
+  void        (*step) (ShieldRound *round);
+} ShieldThread;
+
+static gpointer
+shield_thread (gpointer data)
+{
+  ShieldThread *thread = data;
 
   for (;;)
     {
-      pthread_barrier_wait (&round->barrier);
-      if (round->stop)
+      pthread_barrier_wait (&thread->round->barrier);
+      if (thread->round->stop)
         return NULL;
-      for (guint i = 0; i < 8; i++)
-        {
-          g_autoptr(CancelRegistryStats) stats = cancel_registry_get_stats (round->registry);
-
-          g_assert_cmpuint (cancel_registry_stats_get_live_count (stats), <=, SHIELD_SCOPES);
-          g_assert_cmpuint (cancel_registry_stats_get_running (stats) +
-                            cancel_registry_stats_get_shielded (stats), ==,
-                            cancel_registry_stats_get_live_count (stats));
-        }
-      pthread_barrier_wait (&round->barrier);
+      thread->step (thread->round);
+      pthread_barrier_wait (&thread->round->barrier);
     }
 }
 
@@ -692,16 +677,16 @@ test_shielded_count (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(CancelRegistry) registry = registry_new_on (context);
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-  GThreadFunc funcs[] = { shield_begin_thread, shield_toggle_thread,
-                          shield_end_thread, shield_stats_thread };
-  GThread *threads[G_N_ELEMENTS (funcs)];
   ShieldRound round = { 0, };
+  ShieldThread funcs[] = { { &round, shield_begin }, { &round, shield_toggle },
+                           { &round, shield_end }, { &round, shield_stats } };
+  GThread *threads[G_N_ELEMENTS (funcs)];
   guint n = MAX (n_lifecycles () / 5, 50);
 
   round.registry = registry;
   pthread_barrier_init (&round.barrier, NULL, G_N_ELEMENTS (funcs) + 1);
   for (guint t = 0; t < G_N_ELEMENTS (funcs); t++)
-    threads[t] = g_thread_new ("shield", funcs[t], &round);
+    threads[t] = g_thread_new ("shield", shield_thread, &funcs[t]);
 
   for (guint r = 0; r < n; r++)
     {
