@@ -71,8 +71,8 @@ set_label (CancelGtkCell *self,
            const char    *text)
 {
   /* Rows are refreshed several times a second: skip what did not change. */
-  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (self->label)), text) != 0)
-    gtk_label_set_label (GTK_LABEL (self->label), text);
+  if (g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (self->label)), text) != 0)
+    gtk_inscription_set_text (GTK_INSCRIPTION (self->label), text);
 }
 
 static void
@@ -565,7 +565,7 @@ _cancel_gtk_cell_get_text (CancelGtkCell *self)
 {
   g_return_val_if_fail (CANCEL_GTK_IS_CELL (self), NULL);
 
-  return self->label != NULL ? gtk_label_get_label (GTK_LABEL (self->label)) : NULL;
+  return self->label != NULL ? gtk_inscription_get_text (GTK_INSCRIPTION (self->label)) : NULL;
 }
 
 /* Tooltips are made when asked for: setting one on every update costs a
@@ -584,7 +584,7 @@ cancel_gtk_cell_query_tooltip (GtkWidget  *widget,
     return FALSE;
 
   text = _cancel_gtk_format_cell_tooltip (self->scope, self->kind,
-                                          self->label != NULL ? gtk_label_get_label (GTK_LABEL (self->label)) : NULL);
+                                          _cancel_gtk_cell_get_text (self));
   if (text == NULL || text[0] == '\0')
     return FALSE;
 
@@ -592,22 +592,31 @@ cancel_gtk_cell_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+/* The text of a cell is a GtkInscription, not a GtkLabel: its size does
+ * not follow its text, so a text that changes (progress, time left,
+ * status) costs a redraw. A label's new text is a new size request, and
+ * GTK 4.8 then measures the window again from the top, every row of the
+ * list with it: that was a quarter of the GTK thread's time under churn
+ * (bench-monitor). @nat_chars sizes a column that has no fixed width. */
 static GtkWidget *
-add_label (CancelGtkCell *self,
-           float          xalign,
-           gboolean       numeric)
+add_text (CancelGtkCell *self,
+          float          xalign,
+          guint          nat_chars,
+          gboolean       numeric)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *text = gtk_inscription_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_set_hexpand (label, TRUE);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (text), xalign);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (text), nat_chars);
+  /* One line: given the row's height, an inscription would wrap. */
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (text, TRUE);
   if (numeric)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_widget_set_parent (label, GTK_WIDGET (self));
+    gtk_widget_add_css_class (text, "numeric");
+  gtk_widget_set_parent (text, GTK_WIDGET (self));
 
-  return label;
+  return text;
 }
 
 static void
@@ -623,16 +632,19 @@ build (CancelGtkCell *self)
   switch (self->kind)
     {
     case CANCEL_GTK_CELL_NAME:
-    case CANCEL_GTK_CELL_REASON:
     case CANCEL_GTK_CELL_MESSAGE:
-      self->label = add_label (self, 0.0f, FALSE);
+      self->label = add_text (self, 0.0f, 24, FALSE);
+      break;
+
+    case CANCEL_GTK_CELL_REASON:
+      self->label = add_text (self, 0.0f, 12, FALSE);
       break;
 
     case CANCEL_GTK_CELL_STATUS:
       self->image = gtk_image_new ();
       gtk_widget_add_css_class (self->image, "status-icon");
       gtk_widget_set_parent (self->image, GTK_WIDGET (self));
-      self->label = add_label (self, 0.0f, FALSE);
+      self->label = add_text (self, 0.0f, 10, FALSE);
       break;
 
     case CANCEL_GTK_CELL_PROGRESS:
@@ -641,7 +653,7 @@ build (CancelGtkCell *self)
       gtk_progress_bar_set_pulse_step (GTK_PROGRESS_BAR (self->bar), 0.2);
       gtk_widget_set_valign (self->bar, GTK_ALIGN_CENTER);
       gtk_widget_set_parent (self->bar, GTK_WIDGET (self));
-      self->label = add_label (self, 0.0f, FALSE);
+      self->label = add_text (self, 0.0f, 16, FALSE);
       gtk_widget_add_css_class (self->label, "dim-label");
       gtk_widget_add_css_class (self->label, "caption");
       break;
@@ -649,7 +661,7 @@ build (CancelGtkCell *self)
     case CANCEL_GTK_CELL_ELAPSED:
     case CANCEL_GTK_CELL_REMAINING:
     case CANCEL_GTK_CELL_DURATION:
-      self->label = add_label (self, 1.0f, TRUE);
+      self->label = add_text (self, 1.0f, 8, TRUE);
       break;
 
     case CANCEL_GTK_CELL_CANCEL:
