@@ -1,6 +1,6 @@
 /* cancel-gtk-cell.c: one cell of a row of the monitor
  *
- * About 830 lines: one widget for the nine columns, each concern
+ * About 850 lines: one widget for the nine columns, each concern
  * (building, binding, updating, tooltips) a switch over the kinds, so a
  * column's code is found in one place per concern and a row costs one
  * widget type to bind and tick.

@@ -53,7 +53,7 @@ typedef struct
 typedef enum
 {
   PHASE_ROWS,                   /* list changes: publish, models, views */
-  PHASE_UPDATE,                 /* frame clock: tick callbacks */
+  PHASE_UPDATE,                 /* frame clock: tick callbacks, CSS validation, X11's window size */
   PHASE_LAYOUT,
   PHASE_PAINT,
   N_PHASES
