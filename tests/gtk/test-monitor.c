@@ -332,10 +332,18 @@ test_monitor_rows (Fixture       *f,
   g_assert_cmpuint (_cancel_gtk_monitor_get_n_ticking (f->monitor), >, 0);
 }
 
-/* The cells come from the .ui templates, their "scope" bound to the row's
- * operation; those that count time tick only while mapped. */
 static void
-test_monitor_cell_templates (Fixture       *f,
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* The cells come from the columns' factories, their "scope" set to the
+ * row's operation; those that count time tick only while mapped. */
+static void
+test_monitor_cell_factories (Fixture       *f,
                              gconstpointer  data)
 {
   GHashTable *ticking = _cancel_gtk_monitor_get_ticking_set (f->monitor);
@@ -353,7 +361,7 @@ test_monitor_cell_templates (Fixture       *f,
   g_assert_true (bound == child);
   g_assert_true (g_hash_table_contains (ticking, cell));
 
-  /* The name cell sits in the template's expander, at the row's depth;
+  /* The name cell sits in the factory's expander, at the row's depth;
    * a row without children shows no arrow. */
   cell = wait_for_cell (f, child, CANCEL_GTK_CELL_NAME);
   expander = gtk_widget_get_parent (GTK_WIDGET (cell));
@@ -371,6 +379,23 @@ test_monitor_cell_templates (Fixture       *f,
   gtk_stack_set_visible_child_name (_cancel_gtk_monitor_get_stack (f->monitor), "live");
   cell = wait_for_cell (f, child, CANCEL_GTK_CELL_ELAPSED);
   g_assert_true (g_hash_table_contains (ticking, cell));
+
+  /* GTK 4.8 binds a row again whenever its position changes: the rows
+   * below an operation that ends keep their cells and their scopes. */
+  {
+    CancelScope *above = start_scope (f, NULL, "Above");
+    CancelScope *below = start_scope (f, NULL, "Below");
+    guint notified = 0;
+
+    wait_for_rows (live_rows (f), 4);
+    cell = wait_for_cell (f, below, CANCEL_GTK_CELL_STATUS);
+    g_signal_connect (cell, "notify::scope", G_CALLBACK (count_notify), &notified);
+    cancel_scope_end (above);
+    wait_for_rows (live_rows (f), 3);
+    g_assert_true (wait_for_cell (f, below, CANCEL_GTK_CELL_STATUS) == cell);
+    g_assert_cmpuint (notified, ==, 0);
+    g_signal_handlers_disconnect_by_func (cell, count_notify, &notified);
+  }
 }
 
 /* A cell taken out of its window is torn down in a later iteration, so a
@@ -790,8 +815,8 @@ main (int   argc,
 
   g_test_add ("/CancelGtk/Monitor/rows", Fixture, NULL,
               fixture_setup, test_monitor_rows, fixture_teardown);
-  g_test_add ("/CancelGtk/Monitor/cell-templates", Fixture, NULL,
-              fixture_setup, test_monitor_cell_templates, fixture_teardown);
+  g_test_add ("/CancelGtk/Monitor/cell-factories", Fixture, NULL,
+              fixture_setup, test_monitor_cell_factories, fixture_teardown);
   g_test_add_func ("/CancelGtk/Monitor/cell-release", test_monitor_cell_release);
   g_test_add ("/CancelGtk/Monitor/cancel-button", Fixture, NULL,
               fixture_setup, test_monitor_cancel_button, fixture_teardown);
