@@ -7,6 +7,7 @@
 
 #include "cancel-gtk-cell-factory-private.h"
 #include "cancel-gtk-cell-private.h"
+#include "cancel-gtk-live-tree-private.h"
 #include "cancel-gtk-monitor.h"
 
 /* Every column of the monitor's two views, by its id in
@@ -81,19 +82,13 @@ on_bind (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
          FactoryData              *data)
 {
-  gpointer object = gtk_list_item_get_item (item);
-  g_autoptr(GObject) row_item = NULL;
+  gpointer row = gtk_list_item_get_item (item);
+  g_autoptr(CancelScope) scope = _cancel_gtk_live_tree_dup_row_scope (row);
 
-  if (data->tree)
-    {
-      GtkTreeListRow *row = GTK_TREE_LIST_ROW (object);
+  if (data->tree && data->kind == CANCEL_GTK_CELL_NAME)
+    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), row);
 
-      if (data->kind == CANCEL_GTK_CELL_NAME)
-        gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), row);
-      object = row_item = gtk_tree_list_row_get_item (row);
-    }
-
-  _cancel_gtk_cell_set_scope (cell_of (item, data), CANCEL_SCOPE (object));
+  _cancel_gtk_cell_set_scope (cell_of (item, data), scope);
 }
 
 static GtkListItemFactory *

@@ -819,14 +819,14 @@ cancel_gtk_cell_class_init (CancelGtkCellClass *klass)
   widget_class->unroot = cancel_gtk_cell_unroot;
   widget_class->query_tooltip = cancel_gtk_cell_query_tooltip;
 
-  /* What the cell shows of its scope: set once, by the template. */
+  /* What the cell shows of its scope: set once, by its factory. */
   properties[PROP_KIND] =
     g_param_spec_enum ("kind", NULL, NULL,
                        CANCEL_GTK_TYPE_CELL_KIND,
                        CANCEL_GTK_CELL_NAME,
                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
-  /* The scope shown, bound to the row's item by the template. */
+  /* The scope shown, set to the row's operation by its factory. */
   properties[PROP_SCOPE] =
     g_param_spec_object ("scope", NULL, NULL,
                          CANCEL_TYPE_SCOPE,

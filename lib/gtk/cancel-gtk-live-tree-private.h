@@ -29,6 +29,10 @@ gboolean           _cancel_gtk_live_tree_get_flat (CancelGtkLiveTree *self);
 void               _cancel_gtk_live_tree_set_flat (CancelGtkLiveTree *self,
                                                    gboolean           flat);
 
+/* The operation a row of one of the monitor's lists shows: a
+ * GtkTreeListRow's item, or @item itself (the history, the flat list). */
+CancelScope       *_cancel_gtk_live_tree_dup_row_scope (gpointer item);
+
 /* Cancels @scope (MANUAL, @message) and so its descendants; returns how
  * many of those this call cancelled, counting the descendants it can
  * walk on this thread (those on GTK's context). */

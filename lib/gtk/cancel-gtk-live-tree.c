@@ -310,6 +310,15 @@ collect_subtree (CancelScope *scope)
   return subtree;
 }
 
+CancelScope *
+_cancel_gtk_live_tree_dup_row_scope (gpointer item)
+{
+  if (GTK_IS_TREE_LIST_ROW (item))
+    return CANCEL_SCOPE (gtk_tree_list_row_get_item (item));
+
+  return g_object_ref (CANCEL_SCOPE (item));
+}
+
 guint
 _cancel_gtk_live_tree_cancel_subtree (CancelScope *scope,
                                       const char  *message)

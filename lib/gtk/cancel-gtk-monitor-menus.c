@@ -15,6 +15,7 @@
 #include "cancel-gtk-cell-private.h"
 #include "cancel-gtk-details-private.h"
 #include "cancel-gtk-format-private.h"
+#include "cancel-gtk-live-tree-private.h"
 #include "cancel-gtk-monitor-menus-private.h"
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-split-private.h"
@@ -136,11 +137,9 @@ select_scope (GtkColumnView *view,
   for (i = 0; i < n; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (rows, i);
-      g_autoptr(GObject) row_scope = GTK_IS_TREE_LIST_ROW (item)
-                                     ? gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (item))
-                                     : g_object_ref (item);
+      g_autoptr(CancelScope) row_scope = _cancel_gtk_live_tree_dup_row_scope (item);
 
-      if (row_scope == (GObject *) scope)
+      if (row_scope == scope)
         return gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), i, TRUE);
     }
 

@@ -2,7 +2,7 @@
  *
  * Over 800 lines, for a reason: this is the widget that wires its parts
  * (the live tree and search models, the details pane, the statistics
- * strip, the timeline, the cell templates of its .ui) and owns the one
+ * strip, the timeline, the cell factories of its columns) and owns the one
  * refresh timer that paces them all, which is one concern; about 230 of
  * its lines are the public API's documentation and the accessors the
  * tests use.
@@ -408,11 +408,7 @@ on_selection_changed (GtkSingleSelection *selection,
   if (item == NULL)
     return;
 
-  if (GTK_IS_TREE_LIST_ROW (item))
-    scope = gtk_tree_list_row_get_item (item);
-  else
-    scope = g_object_ref (item);
-
+  scope = _cancel_gtk_live_tree_dup_row_scope (item);
   set_details_scope (self, scope);
 }
 

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "cancel-gtk-live-tree-private.h"
 #include "cancel-gtk-timeline-rows-private.h"
 
 /* Operations looked at per list: a few times the rows asked for (their
@@ -281,14 +282,9 @@ _cancel_gtk_rows_find_scope (GListModel  *rows,
   for (i = 0; i < n; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (rows, i);
-      g_autoptr(GObject) row_scope = NULL;
+      g_autoptr(CancelScope) row_scope = _cancel_gtk_live_tree_dup_row_scope (item);
 
-      if (GTK_IS_TREE_LIST_ROW (item))
-        row_scope = gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (item));
-      else
-        row_scope = g_object_ref (item);
-
-      if (row_scope == (GObject *) scope)
+      if (row_scope == scope)
         return i;
     }
 
