@@ -20,8 +20,10 @@
  * signals are coalesced to one per iteration of the owner context.
  *
  * From a binding, call it from a progress callback of your own, such as
- * the one of g_file_copy_async(); C code can pass
- * [func@Cancel.Scope.file_progress] instead.
+ * the one of g_file_copy_async() (run the copy under a main loop, as
+ * [func@Cancel.Scope.file_progress] says why); C code can pass
+ * [func@Cancel.Scope.file_progress] instead. The last report wins: a
+ * report that arrives late overwrites a newer one.
  *
  * Callable from any thread.
  *
@@ -58,8 +60,14 @@ cancel_scope_report_bytes (CancelScope *self,
  *                    copy_done, scope);
  * ```
  *
- * GIO calls it on the main context that started the copy; the scope must
- * outlive the copy, which passing it as the cancellable ensures.
+ * The scope must outlive the copy, which passing it as the cancellable
+ * ensures. Run the copy under a [struct@GLib.MainLoop] (as
+ * [method@Gio.Application.run] does): GIO then calls this on the loop's
+ * thread, in order, and the last call comes before the copy's result.
+ * GLib 2.74 calls it in GIO's worker thread instead whenever no thread
+ * owns the copy's context, so a loop that iterates the context by hand can
+ * see an earlier call arrive after the last one and the progress end
+ * short of 1.
  *
  * Callable from any thread.
  *
