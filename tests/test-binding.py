@@ -283,19 +283,22 @@ def test_file_copy_reports_bytes():
         source = Gio.File.new_for_path(path)
         copy = Gio.File.new_for_path(os.path.join(folder, 'copy.dat'))
         for _ in range(10):
-            scope = Cancel.Scope.new_full(None, 'Python copy', Cancel.ScopeFlags.UNREGISTERED)
-            scope.begin()
-            done = []
-            source.copy_async(copy, Gio.FileCopyFlags.OVERWRITE, GLib.PRIORITY_DEFAULT, scope,
-                              lambda current, total, *data: scope.report_bytes(current, total),
-                              (), lambda f, result, *data: done.append(f.copy_finish(result)),
-                              None)
-            # Under the loop, the last progress call comes before the result.
-            run_loop_until(lambda: done)
-            assert done == [True]
-            assert scope.get_progress() == 1.0, scope.get_progress()
-            assert plain(scope.dup_progress_message()) == '3.0 MiB of 3.0 MiB'
-            scope.end()
+            copy_once(source, copy)
+
+
+def copy_once(source, copy):
+    scope = Cancel.Scope.new_full(None, 'Python copy', Cancel.ScopeFlags.UNREGISTERED)
+    scope.begin()
+    done = []
+    source.copy_async(copy, Gio.FileCopyFlags.OVERWRITE, GLib.PRIORITY_DEFAULT, scope,
+                      lambda current, total, *data: scope.report_bytes(current, total), (),
+                      lambda f, result, *data: done.append(f.copy_finish(result)), None)
+    # Under the loop, the last progress call comes before the result.
+    run_loop_until(lambda: done)
+    assert done == [True]
+    assert scope.get_progress() == 1.0, scope.get_progress()
+    assert plain(scope.dup_progress_message()) == '3.0 MiB of 3.0 MiB'
+    scope.end()
 
 
 def test_wait_async():
