@@ -1,9 +1,10 @@
 /* cancel-gtk-cell.c: one cell of a row of the monitor
  *
- * About 850 lines: one widget for the nine columns, each concern
+ * About 870 lines: one widget for the nine columns, each concern
  * (building, binding, updating, tooltips) a switch over the kinds, so a
  * column's code is found in one place per concern and a row costs one
- * widget type to bind and tick.
+ * widget type to bind and tick. What a cell draws is in
+ * cancel-gtk-cell-paint.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cancel-gtk-cell-private.h"
+#include "cancel-gtk-cell-paint-private.h"
 #include "cancel-gtk-format-private.h"
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-style-private.h"
@@ -37,11 +39,10 @@ struct _CancelGtkCell
   gulong             children_handler;
   GSimpleAction     *fallback_action;
 
-  GtkWidget         *image;
-  GtkWidget         *label;
-  GtkWidget         *bar;
+  /* The text, status icon and bar, drawn; the cancel button is the only
+   * child a cell may have. */
+  CancelGtkCellPaint paint;
   GtkWidget         *button;
-  gboolean           pulsing;
 };
 
 G_DEFINE_ENUM_TYPE (CancelGtkCellKind, cancel_gtk_cell_kind,
@@ -70,9 +71,7 @@ static void
 set_label (CancelGtkCell *self,
            const char    *text)
 {
-  /* Rows are refreshed several times a second: skip what did not change. */
-  if (g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (self->label)), text) != 0)
-    gtk_inscription_set_text (GTK_INSCRIPTION (self->label), text);
+  _cancel_gtk_cell_paint_set_text (&self->paint, GTK_WIDGET (self), text);
 }
 
 static void
@@ -104,42 +103,22 @@ update_status (CancelGtkCell *self)
 {
   CancelGtkLook look = _cancel_gtk_look_for_scope (self->scope);
 
-  gtk_image_set_from_icon_name (GTK_IMAGE (self->image), _cancel_gtk_look_icon_name (look));
-  _cancel_gtk_widget_set_look (self->image, look);
+  _cancel_gtk_cell_paint_set_look (&self->paint, GTK_WIDGET (self), look);
   set_label (self, _cancel_gtk_format_status (self->scope));
 }
 
-/* A pulsing bar has a tick callback, so its window draws every frame,
- * until the bar is given a fraction: only a bar on screen for a running
- * operation may pulse. */
 static void
 set_fraction (CancelGtkCell *self,
               double         fraction)
 {
-  GtkProgressBar *bar = GTK_PROGRESS_BAR (self->bar);
-
-  /* Setting a fraction lays the bar out again, even the same one. */
-  if (self->pulsing || gtk_progress_bar_get_fraction (bar) != fraction)
-    gtk_progress_bar_set_fraction (bar, fraction);
-  self->pulsing = FALSE;
+  _cancel_gtk_cell_paint_set_fraction (&self->paint, GTK_WIDGET (self), fraction);
 }
 
 static void
 stop_pulsing (CancelGtkCell *self)
 {
-  if (self->pulsing)
+  if (self->paint.pulsing)
     set_fraction (self, 0.0);
-}
-
-/* Lists unmap rows while they allocate: a new fraction then would leave
- * the list needing an allocation it does not get before the paint (GTK
- * 4.8 draws it empty). So an unmapped bar stops after the frame. */
-static gboolean
-stop_pulsing_unmapped (gpointer data)
-{
-  if (!gtk_widget_get_mapped (data))
-    stop_pulsing (data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -152,13 +131,11 @@ update_progress (CancelGtkCell *self,
 
   if (fraction < 0)
     {
-      /* Unknown: the bar moves back and forth, nudged by the timer while
-       * the operation runs and the row is on screen. */
+      /* Unknown: the bar moves back and forth, one step each time the
+       * timer nudges it while the operation runs and the row is on
+       * screen (no frame of its own). */
       if (animate && !cancel_status_is_final (cancel_scope_get_status (self->scope)))
-        {
-          gtk_progress_bar_pulse (GTK_PROGRESS_BAR (self->bar));
-          self->pulsing = TRUE;
-        }
+        _cancel_gtk_cell_paint_pulse (&self->paint, GTK_WIDGET (self));
       else
         set_fraction (self, 0.0);
       text = g_strdup (message != NULL ? message : "");
@@ -167,7 +144,7 @@ update_progress (CancelGtkCell *self,
     {
       int percent = (int) (CLAMP (fraction, 0.0, 1.0) * 100.0 + 0.5);
 
-      set_fraction (self, CLAMP (fraction, 0.0, 1.0));
+      set_fraction (self, fraction);
       if (message != NULL && message[0] != '\0')
         /* Translators: a percentage and a progress message: "42 % · Copying" */
         text = g_strdup_printf (_("%d %% · %s"), percent, message);
@@ -565,7 +542,15 @@ _cancel_gtk_cell_get_text (CancelGtkCell *self)
 {
   g_return_val_if_fail (CANCEL_GTK_IS_CELL (self), NULL);
 
-  return self->label != NULL ? gtk_inscription_get_text (GTK_INSCRIPTION (self->label)) : NULL;
+  return self->paint.text;
+}
+
+gboolean
+_cancel_gtk_cell_is_ellipsized (CancelGtkCell *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_CELL (self), FALSE);
+
+  return _cancel_gtk_cell_paint_is_ellipsized (&self->paint);
 }
 
 /* Tooltips are made when asked for: setting one on every update costs a
@@ -592,36 +577,31 @@ cancel_gtk_cell_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
-/* The text of a cell is a GtkInscription, not a GtkLabel: its size does
- * not follow its text, so a text that changes (progress, time left,
- * status) costs a redraw. A label's new text is a new size request, and
- * GTK 4.8 then measures the window again from the top, every row of the
- * list with it: that was a quarter of the GTK thread's time under churn
+/* The text is drawn in one line whose width does not follow it (as
+ * GtkInscription's): a text that changes (progress, time left, status)
+ * costs a redraw. A label's new text is a new size request, and GTK 4.8
+ * then measures the window again from the top, every row of the list
+ * with it: that was a quarter of the GTK thread's time under churn
  * (bench-monitor). @nat_chars sizes a column that has no fixed width. */
-static GtkWidget *
-add_text (CancelGtkCell *self,
-          float          xalign,
-          guint          nat_chars,
-          gboolean       numeric)
+static void
+set_text_style (CancelGtkCell *self,
+                float          xalign,
+                guint          nat_chars,
+                gboolean       numeric)
 {
-  GtkWidget *text = gtk_inscription_new (NULL);
-
-  gtk_inscription_set_xalign (GTK_INSCRIPTION (text), xalign);
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (text), nat_chars);
-  /* One line: given the row's height, an inscription would wrap. */
-  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
-  gtk_widget_set_hexpand (text, TRUE);
-  if (numeric)
-    gtk_widget_add_css_class (text, "numeric");
-  gtk_widget_set_parent (text, GTK_WIDGET (self));
-
-  return text;
+  self->paint.xalign = xalign;
+  self->paint.nat_chars = nat_chars;
+  self->paint.numeric = numeric;
 }
 
 static void
 build (CancelGtkCell *self)
 {
+  /* A cell that draws its text reads as that text; the cancel cell is
+   * its button's box. */
+  if (self->kind != CANCEL_GTK_CELL_CANCEL)
+    g_object_set (self, "accessible-role", GTK_ACCESSIBLE_ROLE_LABEL, NULL);
+
   gtk_widget_set_has_tooltip (GTK_WIDGET (self),
                               self->kind == CANCEL_GTK_CELL_NAME ||
                               self->kind == CANCEL_GTK_CELL_PROGRESS ||
@@ -633,35 +613,28 @@ build (CancelGtkCell *self)
     {
     case CANCEL_GTK_CELL_NAME:
     case CANCEL_GTK_CELL_MESSAGE:
-      self->label = add_text (self, 0.0f, 24, FALSE);
+      set_text_style (self, 0.0f, 24, FALSE);
       break;
 
     case CANCEL_GTK_CELL_REASON:
-      self->label = add_text (self, 0.0f, 12, FALSE);
+      set_text_style (self, 0.0f, 12, FALSE);
       break;
 
     case CANCEL_GTK_CELL_STATUS:
-      self->image = gtk_image_new ();
-      gtk_widget_add_css_class (self->image, "status-icon");
-      gtk_widget_set_parent (self->image, GTK_WIDGET (self));
-      self->label = add_text (self, 0.0f, 10, FALSE);
+      set_text_style (self, 0.0f, 10, FALSE);
+      self->paint.has_icon = TRUE;
       break;
 
     case CANCEL_GTK_CELL_PROGRESS:
-      gtk_widget_add_css_class (GTK_WIDGET (self), "progress-cell");
-      self->bar = gtk_progress_bar_new ();
-      gtk_progress_bar_set_pulse_step (GTK_PROGRESS_BAR (self->bar), 0.2);
-      gtk_widget_set_valign (self->bar, GTK_ALIGN_CENTER);
-      gtk_widget_set_parent (self->bar, GTK_WIDGET (self));
-      self->label = add_text (self, 0.0f, 16, FALSE);
-      gtk_widget_add_css_class (self->label, "dim-label");
-      gtk_widget_add_css_class (self->label, "caption");
+      set_text_style (self, 0.0f, 16, FALSE);
+      self->paint.has_bar = TRUE;
+      self->paint.secondary = TRUE;
       break;
 
     case CANCEL_GTK_CELL_ELAPSED:
     case CANCEL_GTK_CELL_REMAINING:
     case CANCEL_GTK_CELL_DURATION:
-      self->label = add_text (self, 1.0f, 8, TRUE);
+      set_text_style (self, 1.0f, 8, TRUE);
       break;
 
     case CANCEL_GTK_CELL_CANCEL:
@@ -672,6 +645,7 @@ build (CancelGtkCell *self)
                                       -1);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), "row.cancel");
       gtk_widget_set_halign (self->button, GTK_ALIGN_CENTER);
+      gtk_widget_set_valign (self->button, GTK_ALIGN_CENTER);
       gtk_widget_set_parent (self->button, GTK_WIDGET (self));
       break;
 
@@ -690,7 +664,8 @@ cancel_gtk_cell_dispose (GObject *object)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  self->image = self->label = self->bar = self->button = NULL;
+  self->button = NULL;
+  _cancel_gtk_cell_paint_clear (&self->paint);
 
   G_OBJECT_CLASS (cancel_gtk_cell_parent_class)->dispose (object);
 }
@@ -710,9 +685,57 @@ cancel_gtk_cell_unmap (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->unmap (widget);
 
-  if (self->pulsing)
-    g_idle_add_full (G_PRIORITY_DEFAULT, stop_pulsing_unmapped, g_object_ref (self), g_object_unref);
   update_ticking (self);
+}
+
+static void
+cancel_gtk_cell_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (widget);
+
+  if (self->button != NULL)
+    gtk_widget_measure (self->button, orientation, for_size, minimum, natural, NULL, NULL);
+  else
+    _cancel_gtk_cell_paint_measure (&self->paint, widget, orientation, minimum, natural);
+}
+
+static void
+cancel_gtk_cell_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (widget);
+
+  if (self->button != NULL)
+    gtk_widget_allocate (self->button, width, height, baseline, NULL);
+}
+
+static void
+cancel_gtk_cell_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  CancelGtkCell *self = CANCEL_GTK_CELL (widget);
+
+  if (self->button != NULL)
+    gtk_widget_snapshot_child (widget, self->button, snapshot);
+  else
+    _cancel_gtk_cell_paint_snapshot (&self->paint, widget, snapshot);
+}
+
+static void
+cancel_gtk_cell_css_changed (GtkWidget         *widget,
+                             GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->css_changed (widget, change);
+
+  _cancel_gtk_cell_paint_style_changed (&CANCEL_GTK_CELL (widget)->paint);
 }
 
 /* GTK 4.8 destroys the rows a list drops in the iteration that changed
@@ -818,6 +841,10 @@ cancel_gtk_cell_class_init (CancelGtkCellClass *klass)
   widget_class->unmap = cancel_gtk_cell_unmap;
   widget_class->unroot = cancel_gtk_cell_unroot;
   widget_class->query_tooltip = cancel_gtk_cell_query_tooltip;
+  widget_class->measure = cancel_gtk_cell_measure;
+  widget_class->size_allocate = cancel_gtk_cell_size_allocate;
+  widget_class->snapshot = cancel_gtk_cell_snapshot;
+  widget_class->css_changed = cancel_gtk_cell_css_changed;
 
   /* What the cell shows of its scope: set once, by its factory. */
   properties[PROP_KIND] =
@@ -834,14 +861,10 @@ cancel_gtk_cell_class_init (CancelGtkCellClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "cancelcell");
 }
 
 static void
 cancel_gtk_cell_init (CancelGtkCell *self)
 {
-  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
-
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
 }

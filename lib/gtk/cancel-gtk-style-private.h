@@ -33,10 +33,9 @@ const char    *_cancel_gtk_look_icon_name      (CancelGtkLook  look);
 const char    *_cancel_gtk_look_css_class      (CancelGtkLook  look);
 void           _cancel_gtk_look_color          (CancelGtkLook  look,
                                                 GdkRGBA       *color);
-
-/* Replaces any status-* class of @widget by the one of @look. */
-void           _cancel_gtk_widget_set_look     (GtkWidget     *widget,
-                                                CancelGtkLook  look);
+/* The colour of the status icon beside a text. */
+void           _cancel_gtk_look_icon_color     (CancelGtkLook  look,
+                                                GdkRGBA       *color);
 
 /* Installs the library's stylesheet on @display once. */
 void           _cancel_gtk_style_ensure        (GdkDisplay    *display);

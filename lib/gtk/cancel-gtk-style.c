@@ -10,20 +10,23 @@
 
 #define STYLE_PROVIDER_KEY "cancel-gtk-style-provider"
 
+/* Fills (timeline bars, swatches) take the colour; icons beside text
+ * take a darker one where the fill's would be faint on a light row. */
 static const struct
 {
   const char *icon_name;
   const char *css_class;
   const char *color;
+  const char *icon_color;
 } looks[CANCEL_GTK_N_LOOKS] = {
-  [CANCEL_GTK_LOOK_PENDING]    = { "content-loading-symbolic",      "status-pending",    "#9a9996" },
-  [CANCEL_GTK_LOOK_RUNNING]    = { "media-playback-start-symbolic", "status-running",    "#3584e4" },
-  [CANCEL_GTK_LOOK_SHIELDED]   = { "security-high-symbolic",        "status-shielded",   "#2190a4" },
-  [CANCEL_GTK_LOOK_CANCELLING] = { "process-stop-symbolic",         "status-cancelling", "#f5c211" },
-  [CANCEL_GTK_LOOK_COMPLETED]  = { "emblem-ok-symbolic",            "status-completed",  "#2ec27e" },
-  [CANCEL_GTK_LOOK_CANCELLED]  = { "process-stop-symbolic",         "status-cancelled",  "#ff7800" },
-  [CANCEL_GTK_LOOK_TIMED_OUT]  = { "alarm-symbolic",                "status-timed-out",  "#9141ac" },
-  [CANCEL_GTK_LOOK_FAILED]     = { "dialog-error-symbolic",         "status-failed",     "#e01b24" },
+  [CANCEL_GTK_LOOK_PENDING]    = { "content-loading-symbolic",      "status-pending",    "#9a9996", "#9a9996" },
+  [CANCEL_GTK_LOOK_RUNNING]    = { "media-playback-start-symbolic", "status-running",    "#3584e4", "#3584e4" },
+  [CANCEL_GTK_LOOK_SHIELDED]   = { "security-high-symbolic",        "status-shielded",   "#2190a4", "#2190a4" },
+  [CANCEL_GTK_LOOK_CANCELLING] = { "process-stop-symbolic",         "status-cancelling", "#f5c211", "#c88800" },
+  [CANCEL_GTK_LOOK_COMPLETED]  = { "emblem-ok-symbolic",            "status-completed",  "#2ec27e", "#26a269" },
+  [CANCEL_GTK_LOOK_CANCELLED]  = { "process-stop-symbolic",         "status-cancelled",  "#ff7800", "#ff7800" },
+  [CANCEL_GTK_LOOK_TIMED_OUT]  = { "alarm-symbolic",                "status-timed-out",  "#9141ac", "#9141ac" },
+  [CANCEL_GTK_LOOK_FAILED]     = { "dialog-error-symbolic",         "status-failed",     "#e01b24", "#e01b24" },
 };
 
 CancelGtkLook
@@ -84,18 +87,12 @@ _cancel_gtk_look_color (CancelGtkLook  look,
 }
 
 void
-_cancel_gtk_widget_set_look (GtkWidget     *widget,
-                             CancelGtkLook  look)
+_cancel_gtk_look_icon_color (CancelGtkLook  look,
+                             GdkRGBA       *color)
 {
-  guint i;
+  g_return_if_fail (look < CANCEL_GTK_N_LOOKS);
 
-  for (i = 0; i < CANCEL_GTK_N_LOOKS; i++)
-    {
-      if (i == look)
-        gtk_widget_add_css_class (widget, looks[i].css_class);
-      else
-        gtk_widget_remove_css_class (widget, looks[i].css_class);
-    }
+  gdk_rgba_parse (color, looks[look].icon_color);
 }
 
 void

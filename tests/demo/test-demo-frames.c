@@ -209,9 +209,10 @@ test_idle_after_work (void)
   assert_idle ("after running every launcher");
 }
 
-/* Operations whose progress was unknown: their bars pulsed, and a pulsing
- * GtkProgressBar has a tick callback (the window draws every frame) until
- * it is given a fraction. */
+/* Operations whose progress was unknown: their bars pulsed (the
+ * launcher's GtkProgressBar has a tick callback, the window drawing every
+ * frame, until it is given a fraction; the monitor's cells step theirs
+ * with its timer). */
 static void
 test_idle_after_pulse (void)
 {

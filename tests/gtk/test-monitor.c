@@ -422,6 +422,85 @@ test_monitor_cell_release (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+cell_is_ellipsized (gpointer data)
+{
+  return _cancel_gtk_cell_is_ellipsized (data);
+}
+
+static gboolean
+cell_is_not_ellipsized (gpointer data)
+{
+  return !_cancel_gtk_cell_is_ellipsized (data);
+}
+
+static gboolean
+cell_text_differs (gpointer data)
+{
+  return g_strcmp0 (_cancel_gtk_cell_get_text (data), "Running") != 0;
+}
+
+/* A cell draws its text, status icon and bar: it has no widget of its
+ * own for GTK to style and measure (the column view measures every cell
+ * of a column again each time a row is built), screen readers read it as
+ * its text, and it shows "…" only when its column is too narrow. */
+static void
+test_monitor_cell_drawn (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *status = g_object_new (CANCEL_GTK_TYPE_CELL, "kind", CANCEL_GTK_CELL_STATUS, NULL);
+  GtkWidget *progress = g_object_new (CANCEL_GTK_TYPE_CELL, "kind", CANCEL_GTK_CELL_PROGRESS, NULL);
+  GtkWidget *cancel = g_object_new (CANCEL_GTK_TYPE_CELL, "kind", CANCEL_GTK_CELL_CANCEL, NULL);
+  g_autoptr(CancelScope) scope = cancel_scope_new_full (NULL, "Drawn", CANCEL_SCOPE_FLAGS_NONE);
+  /* Not a literal: GTK's assertion macro would read its "%" as a format. */
+  const char *expected_progress = "50 % · Copying a file whose name is far longer than the column";
+  GtkWidget *window;
+  int minimum, natural;
+
+  cancel_scope_begin (scope);
+  cancel_scope_report_progress (scope, 0.5, "Copying a file whose name is far longer than the column");
+  _cancel_gtk_cell_set_scope (CANCEL_GTK_CELL (status), scope);
+  _cancel_gtk_cell_set_scope (CANCEL_GTK_CELL (progress), scope);
+  _cancel_gtk_cell_set_scope (CANCEL_GTK_CELL (cancel), scope);
+  gtk_box_append (GTK_BOX (box), status);
+  gtk_box_append (GTK_BOX (box), progress);
+  gtk_box_append (GTK_BOX (box), cancel);
+  window = test_show_in_window (box, 160, 100);
+
+  g_assert_null (gtk_widget_get_first_child (status));
+  g_assert_null (gtk_widget_get_first_child (progress));
+  g_assert_true (gtk_widget_get_first_child (cancel) == _cancel_gtk_cell_get_button (CANCEL_GTK_CELL (cancel)));
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (status), GTK_ACCESSIBLE_ROLE_LABEL);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (status), GTK_ACCESSIBLE_PROPERTY_LABEL, "Running");
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (progress), GTK_ACCESSIBLE_ROLE_LABEL);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      expected_progress);
+  /* The cancel cell is only its button's box, not a text. */
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (cancel)), !=, GTK_ACCESSIBLE_ROLE_LABEL);
+
+  /* The bar and the icon take their room before the text. */
+  gtk_widget_measure (progress, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_assert_cmpint (minimum, >, 72);
+  g_assert_cmpint (natural, >, minimum);
+  gtk_widget_measure (status, GTK_ORIENTATION_VERTICAL, -1, &minimum, &natural, NULL, NULL);
+  g_assert_cmpint (minimum, >=, 16);
+
+  /* Too narrow for the message, then wide enough. */
+  test_wait_for (cell_is_ellipsized, progress, "the progress text to be cut");
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 100);
+  test_wait_for (cell_is_not_ellipsized, progress, "the progress text to fit");
+
+  /* A new status is a new text and a new accessible label. */
+  cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, "Stop");
+  test_wait_for (cell_text_differs, status, "the status cell to follow its scope");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (status), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _cancel_gtk_cell_get_text (CANCEL_GTK_CELL (status)));
+
+  cancel_scope_end (scope);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_monitor_cancel_button (Fixture       *f,
                             gconstpointer  data)
@@ -818,6 +897,7 @@ main (int   argc,
   g_test_add ("/CancelGtk/Monitor/cell-factories", Fixture, NULL,
               fixture_setup, test_monitor_cell_factories, fixture_teardown);
   g_test_add_func ("/CancelGtk/Monitor/cell-release", test_monitor_cell_release);
+  g_test_add_func ("/CancelGtk/Monitor/cell-drawn", test_monitor_cell_drawn);
   g_test_add ("/CancelGtk/Monitor/cancel-button", Fixture, NULL,
               fixture_setup, test_monitor_cancel_button, fixture_teardown);
   g_test_add ("/CancelGtk/Monitor/filter-name", Fixture, NULL,

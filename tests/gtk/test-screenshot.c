@@ -97,6 +97,29 @@ find_column_title (GtkWidget  *view,
   return NULL;
 }
 
+/* Cells draw their text: those without a tooltip to show the whole of
+ * it (status, times) must fit their columns at their default widths. */
+static void
+assert_no_cut_cell_without_tooltip (GtkWidget *window)
+{
+  g_autoptr(GPtrArray) cells = test_find_descendants (window, CANCEL_GTK_TYPE_CELL);
+  guint i, checked = 0;
+
+  for (i = 0; i < cells->len; i++)
+    {
+      CancelGtkCell *cell = g_ptr_array_index (cells, i);
+
+      if (!gtk_widget_get_mapped (GTK_WIDGET (cell)) || gtk_widget_get_has_tooltip (GTK_WIDGET (cell)))
+        continue;
+      if (_cancel_gtk_cell_is_ellipsized (cell))
+        g_error ("The %s cell “%s” is cut",
+                 g_enum_to_string (CANCEL_GTK_TYPE_CELL_KIND, _cancel_gtk_cell_get_kind (cell)),
+                 _cancel_gtk_cell_get_text (cell));
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 0);
+}
+
 /* At every size and scheme: a screenshot, and the facts a picture shows. */
 static void
 check_layouts (GtkWidget        *window,
@@ -127,6 +150,7 @@ check_layouts (GtkWidget        *window,
           /* Cells show their whole text in a tooltip: only the chrome
            * must never cut a word. */
           test_assert_no_ellipsized_label (window, skip, FALSE);
+          assert_no_cut_cell_without_tooltip (window);
 
           g_assert_cmpint (_cancel_gtk_split_get_folded (_cancel_gtk_monitor_get_split (monitor)), ==,
                            size->width < 720);
