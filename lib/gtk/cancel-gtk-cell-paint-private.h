@@ -36,6 +36,7 @@ typedef struct
 
   CancelGtkLook  look;
   GdkPaintable  *icon;          /* of look; looked up when drawn */
+  int            icon_scale;    /* the scale it was looked up for */
 
   double         fraction;      /* 0 to 1 */
   gboolean       pulsing;       /* unknown progress: a block moves to and fro */
@@ -70,8 +71,14 @@ void      _cancel_gtk_cell_paint_measure        (CancelGtkCellPaint *paint,
 void      _cancel_gtk_cell_paint_snapshot       (CancelGtkCellPaint *paint,
                                                  GtkWidget          *widget,
                                                  GtkSnapshot        *snapshot);
-/* From the widget's css_changed: fonts, icon theme or scale may differ. */
+/* From the widget's css_changed: fonts or colours may differ. */
 void      _cancel_gtk_cell_paint_style_changed  (CancelGtkCellPaint *paint);
+/* From the widget's system_setting_changed, for the icon theme: no CSS
+ * change tells a widget that the theme's icons changed. */
+void      _cancel_gtk_cell_paint_theme_changed  (CancelGtkCellPaint *paint,
+                                                 GtkWidget          *widget);
+/* The status icon as last drawn, NULL if none yet (tests). */
+GdkPaintable *_cancel_gtk_cell_paint_get_icon   (CancelGtkCellPaint *paint);
 
 /* Whether the text, as last drawn, did not fit (tests). */
 gboolean  _cancel_gtk_cell_paint_is_ellipsized  (CancelGtkCellPaint *paint);

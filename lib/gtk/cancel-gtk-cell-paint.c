@@ -7,8 +7,9 @@
 
 #include "cancel-gtk-cell-paint-private.h"
 
-/* Adwaita's progress bar, as the cells showed it before they drew it:
- * a trough 8 px high, 72 px wide in the monitor. */
+/* The bar: a rounded trough of 72 × 8 px in the text's colour at 15 %,
+ * filled in the theme's accent colour (libadwaita's look; GTK 4.8's own
+ * theme draws its bars thinner). */
 #define BAR_WIDTH     72
 #define BAR_HEIGHT    8
 #define ICON_SIZE     16
@@ -211,16 +212,21 @@ snapshot_icon (CancelGtkCellPaint *paint,
                GtkSnapshot        *snapshot)
 {
   graphene_rect_t box = lead_rect (widget, ICON_SIZE, ICON_SIZE);
+  int scale = gtk_widget_get_scale_factor (widget);
   GdkRGBA color;
 
+  /* Looked up again after a theme change (_cancel_gtk_cell_paint_theme_
+   * changed) and for another scale. */
+  if (paint->icon != NULL && paint->icon_scale != scale)
+    g_clear_object (&paint->icon);
   if (paint->icon == NULL)
     {
       GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
 
       paint->icon = GDK_PAINTABLE (gtk_icon_theme_lookup_icon (theme, _cancel_gtk_look_icon_name (paint->look),
-                                                               NULL, ICON_SIZE,
-                                                               gtk_widget_get_scale_factor (widget),
+                                                               NULL, ICON_SIZE, scale,
                                                                gtk_widget_get_direction (widget), 0));
+      paint->icon_scale = scale;
     }
 
   /* A symbolic icon in the status colour. */
@@ -234,6 +240,19 @@ snapshot_icon (CancelGtkCellPaint *paint,
   else
     gdk_paintable_snapshot (paint->icon, snapshot, ICON_SIZE, ICON_SIZE);
   gtk_snapshot_restore (snapshot);
+}
+
+/* libadwaita names its accent colour; GTK 4.8's own theme has only the
+ * selection's. */
+static void
+get_accent (GtkWidget *widget,
+            GdkRGBA   *color)
+{
+  GtkStyleContext *context = gtk_widget_get_style_context (widget);
+
+  if (!gtk_style_context_lookup_color (context, "accent_bg_color", color) &&
+      !gtk_style_context_lookup_color (context, "theme_selected_bg_color", color))
+    gdk_rgba_parse (color, "#3584e4");
 }
 
 /* The cell, its column view cell and its row: the list marks the last
@@ -302,8 +321,8 @@ snapshot_bar (CancelGtkCellPaint *paint,
    * the text's colour, as Adwaita's bars in selected rows do. */
   if (is_selected (widget))
     get_foreground (widget, &color);
-  else if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color", &color))
-    gdk_rgba_parse (&color, "#3584e4");
+  else
+    get_accent (widget, &color);
   append_pill (snapshot, &fill, &color);
 }
 
@@ -372,6 +391,23 @@ _cancel_gtk_cell_paint_style_changed (CancelGtkCellPaint *paint)
   g_clear_object (&paint->icon);
   if (paint->layout != NULL)
     pango_layout_context_changed (paint->layout);
+}
+
+void
+_cancel_gtk_cell_paint_theme_changed (CancelGtkCellPaint *paint,
+                                      GtkWidget          *widget)
+{
+  if (paint->icon == NULL)
+    return;
+
+  g_clear_object (&paint->icon);
+  gtk_widget_queue_draw (widget);
+}
+
+GdkPaintable *
+_cancel_gtk_cell_paint_get_icon (CancelGtkCellPaint *paint)
+{
+  return paint->icon;
 }
 
 gboolean

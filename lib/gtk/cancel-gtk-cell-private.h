@@ -44,6 +44,8 @@ void               _cancel_gtk_cell_set_scope  (CancelGtkCell     *self,
 GtkWidget         *_cancel_gtk_cell_get_button (CancelGtkCell     *self);
 /* The text shown (name, status, message, time...), for tests. */
 const char        *_cancel_gtk_cell_get_text   (CancelGtkCell     *self);
+/* The status icon as last drawn, NULL if none (tests). */
+GdkPaintable      *_cancel_gtk_cell_get_icon   (CancelGtkCell     *self);
 /* Whether the text, as last drawn, ends in "…" (tests). */
 gboolean           _cancel_gtk_cell_is_ellipsized (CancelGtkCell  *self);
 /* Called by the timer for the cells in the ticking set. Only a cell on

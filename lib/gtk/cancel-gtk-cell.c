@@ -1,6 +1,6 @@
 /* cancel-gtk-cell.c: one cell of a row of the monitor
  *
- * About 870 lines: one widget for the nine columns, each concern
+ * About 890 lines: one widget for the nine columns, each concern
  * (building, binding, updating, tooltips) a switch over the kinds, so a
  * column's code is found in one place per concern and a row costs one
  * widget type to bind and tick. What a cell draws is in
@@ -545,6 +545,14 @@ _cancel_gtk_cell_get_text (CancelGtkCell *self)
   return self->paint.text;
 }
 
+GdkPaintable *
+_cancel_gtk_cell_get_icon (CancelGtkCell *self)
+{
+  g_return_val_if_fail (CANCEL_GTK_IS_CELL (self), NULL);
+
+  return _cancel_gtk_cell_paint_get_icon (&self->paint);
+}
+
 gboolean
 _cancel_gtk_cell_is_ellipsized (CancelGtkCell *self)
 {
@@ -730,6 +738,16 @@ cancel_gtk_cell_snapshot (GtkWidget   *widget,
 }
 
 static void
+cancel_gtk_cell_system_setting_changed (GtkWidget        *widget,
+                                        GtkSystemSetting  setting)
+{
+  GTK_WIDGET_CLASS (cancel_gtk_cell_parent_class)->system_setting_changed (widget, setting);
+
+  if (setting == GTK_SYSTEM_SETTING_ICON_THEME)
+    _cancel_gtk_cell_paint_theme_changed (&CANCEL_GTK_CELL (widget)->paint, widget);
+}
+
+static void
 cancel_gtk_cell_css_changed (GtkWidget         *widget,
                              GtkCssStyleChange *change)
 {
@@ -845,6 +863,7 @@ cancel_gtk_cell_class_init (CancelGtkCellClass *klass)
   widget_class->size_allocate = cancel_gtk_cell_size_allocate;
   widget_class->snapshot = cancel_gtk_cell_snapshot;
   widget_class->css_changed = cancel_gtk_cell_css_changed;
+  widget_class->system_setting_changed = cancel_gtk_cell_system_setting_changed;
 
   /* What the cell shows of its scope: set once, by its factory. */
   properties[PROP_KIND] =

@@ -434,6 +434,27 @@ cell_is_not_ellipsized (gpointer data)
   return !_cancel_gtk_cell_is_ellipsized (data);
 }
 
+typedef struct
+{
+  CancelGtkCell *cell;
+  GdkPaintable  *old_icon;
+} IconWatch;
+
+static gboolean
+cell_has_icon (gpointer data)
+{
+  return _cancel_gtk_cell_get_icon (data) != NULL;
+}
+
+static gboolean
+cell_icon_replaced (gpointer data)
+{
+  IconWatch *watch = data;
+  GdkPaintable *icon = _cancel_gtk_cell_get_icon (watch->cell);
+
+  return icon != NULL && icon != watch->old_icon;
+}
+
 static gboolean
 cell_text_differs (gpointer data)
 {
@@ -490,6 +511,22 @@ test_monitor_cell_drawn (void)
   test_wait_for (cell_is_ellipsized, progress, "the progress text to be cut");
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 100);
   test_wait_for (cell_is_not_ellipsized, progress, "the progress text to fit");
+
+  /* The status icon follows the icon theme: a change of theme is no
+   * change of CSS, so the cell must hear of it on its own. */
+  {
+    GtkSettings *settings = gtk_settings_get_default ();
+    g_autofree char *theme = NULL;
+    IconWatch watch = { CANCEL_GTK_CELL (status), NULL };
+
+    test_wait_for (cell_has_icon, status, "the status icon to be drawn");
+    watch.old_icon = g_object_ref (_cancel_gtk_cell_get_icon (CANCEL_GTK_CELL (status)));
+    g_object_get (settings, "gtk-icon-theme-name", &theme, NULL);
+    g_object_set (settings, "gtk-icon-theme-name", g_strcmp0 (theme, "hicolor") == 0 ? "Adwaita" : "hicolor", NULL);
+    test_wait_for (cell_icon_replaced, &watch, "the status icon to follow the icon theme");
+    g_object_set (settings, "gtk-icon-theme-name", theme, NULL);
+    g_object_unref (watch.old_icon);
+  }
 
   /* A new status is a new text and a new accessible label. */
   cancel_scope_cancel (scope, CANCEL_REASON_MANUAL, "Stop");
