@@ -242,19 +242,6 @@ snapshot_icon (CancelGtkCellPaint *paint,
   gtk_snapshot_restore (snapshot);
 }
 
-/* libadwaita names its accent colour; GTK 4.8's own theme has only the
- * selection's. */
-static void
-get_accent (GtkWidget *widget,
-            GdkRGBA   *color)
-{
-  GtkStyleContext *context = gtk_widget_get_style_context (widget);
-
-  if (!gtk_style_context_lookup_color (context, "accent_bg_color", color) &&
-      !gtk_style_context_lookup_color (context, "theme_selected_bg_color", color))
-    gdk_rgba_parse (color, "#3584e4");
-}
-
 /* The cell, its column view cell and its row: the list marks the last
  * two as selected. */
 static gboolean
@@ -267,6 +254,24 @@ is_selected (GtkWidget *widget)
       return TRUE;
 
   return FALSE;
+}
+
+/* The fill is the accent colour. libadwaita names it and tints selected
+ * rows; GTK 4.8's own theme has only the selection's colour, which it
+ * paints selected rows with: there a selected row's fill takes the
+ * text's colour, or it would not show. */
+static void
+get_fill (GtkWidget *widget,
+          GdkRGBA   *color)
+{
+  GtkStyleContext *context = gtk_widget_get_style_context (widget);
+
+  if (gtk_style_context_lookup_color (context, "accent_bg_color", color))
+    return;
+  if (is_selected (widget))
+    get_foreground (widget, color);
+  else if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", color))
+    gdk_rgba_parse (color, "#3584e4");
 }
 
 static void
@@ -294,7 +299,7 @@ snapshot_bar (CancelGtkCellPaint *paint,
   GdkRGBA color;
   double start, length;
 
-  /* Adwaita's trough, in the text's colour, and its accent fill. */
+  /* The trough, in the text's colour. */
   get_foreground (widget, &color);
   color.alpha *= 0.15f;
   append_pill (snapshot, &trough, &color);
@@ -317,12 +322,7 @@ snapshot_bar (CancelGtkCellPaint *paint,
   if (rtl)
     fill.origin.x = trough.origin.x + trough.size.width - (fill.origin.x - trough.origin.x) - fill.size.width;
 
-  /* On a selected row, whose background is the accent, the fill takes
-   * the text's colour, as Adwaita's bars in selected rows do. */
-  if (is_selected (widget))
-    get_foreground (widget, &color);
-  else
-    get_accent (widget, &color);
+  get_fill (widget, &color);
   append_pill (snapshot, &fill, &color);
 }
 
