@@ -46,16 +46,16 @@ typedef struct
 
 void      _cancel_gtk_cell_paint_clear          (CancelGtkCellPaint *paint);
 
-/* Each returns whether anything changed; a change queues a redraw of
+/* Each does nothing when nothing changed; a change queues a redraw of
  * @widget, never a resize (the text's width does not change the cell's
  * size), and a new text is also @widget's accessible label. */
-gboolean  _cancel_gtk_cell_paint_set_text       (CancelGtkCellPaint *paint,
+void      _cancel_gtk_cell_paint_set_text       (CancelGtkCellPaint *paint,
                                                  GtkWidget          *widget,
                                                  const char         *text);
-gboolean  _cancel_gtk_cell_paint_set_look       (CancelGtkCellPaint *paint,
+void      _cancel_gtk_cell_paint_set_look       (CancelGtkCellPaint *paint,
                                                  GtkWidget          *widget,
                                                  CancelGtkLook       look);
-gboolean  _cancel_gtk_cell_paint_set_fraction   (CancelGtkCellPaint *paint,
+void      _cancel_gtk_cell_paint_set_fraction   (CancelGtkCellPaint *paint,
                                                  GtkWidget          *widget,
                                                  double              fraction);
 /* Moves the pulsing block one step: nothing moves between two calls, so
@@ -71,7 +71,8 @@ void      _cancel_gtk_cell_paint_measure        (CancelGtkCellPaint *paint,
 void      _cancel_gtk_cell_paint_snapshot       (CancelGtkCellPaint *paint,
                                                  GtkWidget          *widget,
                                                  GtkSnapshot        *snapshot);
-/* From the widget's css_changed: fonts or colours may differ. */
+/* From the widget's css_changed: the font or the direction (which the
+ * icon is looked up for) may differ. */
 void      _cancel_gtk_cell_paint_style_changed  (CancelGtkCellPaint *paint);
 /* From the widget's system_setting_changed, for the icon theme: no CSS
  * change tells a widget that the theme's icons changed. */

@@ -51,14 +51,14 @@ ensure_layout (CancelGtkCellPaint *paint,
   return paint->layout;
 }
 
-gboolean
+void
 _cancel_gtk_cell_paint_set_text (CancelGtkCellPaint *paint,
                                  GtkWidget          *widget,
                                  const char         *text)
 {
   /* Rows are refreshed several times a second: skip what did not change. */
   if (g_strcmp0 (paint->text, text) == 0)
-    return FALSE;
+    return;
 
   g_free (paint->text);
   paint->text = g_strdup (text);
@@ -69,36 +69,33 @@ _cancel_gtk_cell_paint_set_text (CancelGtkCellPaint *paint,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text != NULL ? text : "",
                                   -1);
   gtk_widget_queue_draw (widget);
-  return TRUE;
 }
 
-gboolean
+void
 _cancel_gtk_cell_paint_set_look (CancelGtkCellPaint *paint,
                                  GtkWidget          *widget,
                                  CancelGtkLook       look)
 {
   if (paint->look == look)
-    return FALSE;
+    return;
 
   paint->look = look;
   g_clear_object (&paint->icon);
   gtk_widget_queue_draw (widget);
-  return TRUE;
 }
 
-gboolean
+void
 _cancel_gtk_cell_paint_set_fraction (CancelGtkCellPaint *paint,
                                      GtkWidget          *widget,
                                      double              fraction)
 {
   fraction = CLAMP (fraction, 0.0, 1.0);
   if (!paint->pulsing && paint->fraction == fraction)
-    return FALSE;
+    return;
 
   paint->fraction = fraction;
   paint->pulsing = FALSE;
   gtk_widget_queue_draw (widget);
-  return TRUE;
 }
 
 void
@@ -242,8 +239,9 @@ snapshot_icon (CancelGtkCellPaint *paint,
   gtk_snapshot_restore (snapshot);
 }
 
-/* The cell, its column view cell and its row: the list marks the last
- * two as selected. */
+/* The list marks the row and its column view cells as selected: the
+ * cell's parent, or its grandparent for a name cell inside its tree
+ * expander, and the row above. */
 static gboolean
 is_selected (GtkWidget *widget)
 {
@@ -298,6 +296,7 @@ snapshot_bar (CancelGtkCellPaint *paint,
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
   GdkRGBA color;
   double start, length;
+  float offset;
 
   /* The trough, in the text's colour. */
   get_foreground (widget, &color);
@@ -317,10 +316,11 @@ snapshot_bar (CancelGtkCellPaint *paint,
   if (length <= 0.0)
     return;
 
+  /* From the start of the trough: its right end in right-to-left locales. */
   fill.size.width = MAX ((float) (length * BAR_WIDTH), (float) BAR_HEIGHT);
-  fill.origin.x = trough.origin.x + (float) (start * BAR_WIDTH);
-  if (rtl)
-    fill.origin.x = trough.origin.x + trough.size.width - (fill.origin.x - trough.origin.x) - fill.size.width;
+  offset = (float) (start * BAR_WIDTH);
+  fill.origin.x = rtl ? trough.origin.x + BAR_WIDTH - offset - fill.size.width
+                      : trough.origin.x + offset;
 
   get_fill (widget, &color);
   append_pill (snapshot, &fill, &color);
