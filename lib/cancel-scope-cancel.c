@@ -17,12 +17,28 @@
 /* ------------------------------------------------------------------ */
 /* The per-thread cascade                                              */
 
-/* Each thread drains the cancellations it started from a work list, so
- * nested ::cancelled emissions never recurse past one level. */
+/* The children's message, "Parent %s was cancelled" as translated: the
+ * text before and after its one "%s" (or "%1$s"). */
 typedef struct
 {
-  GPtrArray *pending;
-  gboolean   draining;
+  const char *format;
+  gsize       head_len;  /* up to the hole */
+  const char *tail;      /* after the hole */
+  gboolean    has_hole;
+  gboolean    printf;    /* another '%' (a "%%"): formatted by printf */
+} ParentFormat;
+
+/* Each thread drains the cancellations it started from a work list, so
+ * nested ::cancelled emissions never recurse past one level. While it
+ * drains, it keeps the children's messages as translated: a chain makes
+ * one message per link, and looking the translation up was a fifth of a
+ * link's cost. They are looked up again by the next drain, so a change of
+ * locale between two cancellations is seen. */
+typedef struct
+{
+  GPtrArray    *pending;
+  gboolean      draining;
+  ParentFormat  parent_formats[2];  /* cancelled, timed out; while draining */
 } Cascade;
 
 static void
@@ -49,6 +65,15 @@ cascade_get (void)
     }
 
   return cascade;
+}
+
+/* The end of the outermost drain: the next one looks the translations
+ * up again. */
+static void
+cascade_stop_draining (Cascade *cascade)
+{
+  cascade->draining = FALSE;
+  memset (cascade->parent_formats, 0, sizeof cascade->parent_formats);
 }
 
 /* ------------------------------------------------------------------ */
@@ -176,6 +201,46 @@ _cancel_scope_make_error_locked (CancelScope *self)
 /* ------------------------------------------------------------------ */
 /* Cancellation                                                        */
 
+static void
+parent_format_parse (ParentFormat *parsed,
+                     gboolean      timed_out)
+{
+  const char *format = timed_out ? _("Parent %s timed out") : _("Parent %s was cancelled");
+  const char *hole = strstr (format, "%s");
+  gsize hole_len = 2;
+
+  if (hole == NULL && (hole = strstr (format, "%1$s")) != NULL)
+    hole_len = 4;
+  if (hole == NULL)
+    hole = format + strlen (format), hole_len = 0;
+
+  parsed->format = format;
+  parsed->head_len = hole - format;
+  parsed->tail = hole + hole_len;
+  parsed->has_hole = hole_len > 0;
+  parsed->printf = strchr (format, '%') != (hole_len > 0 ? hole : NULL) ||
+                   strchr (parsed->tail, '%') != NULL;
+}
+
+/* The children's message of a scope that was cancelled or @timed_out: the
+ * drain's copy, parsed on first use, or a new one outside a drain. */
+static const ParentFormat *
+parent_format_get (gboolean      timed_out,
+                   ParentFormat *outside)
+{
+  Cascade *cascade = cascade_get ();
+  ParentFormat *parsed = &cascade->parent_formats[timed_out ? 1 : 0];
+
+  if (!cascade->draining)
+    parsed = outside;
+  else if (parsed->format != NULL)
+    return parsed;
+
+  parent_format_parse (parsed, timed_out);
+
+  return parsed;
+}
+
 /* What the children of @self are told; self->lock held. One string is
  * shared by a whole fan-out, but a chain makes one per link: the
  * translated text is put together around its one "%s" (or "%1$s")
@@ -183,23 +248,16 @@ _cancel_scope_make_error_locked (CancelScope *self)
 char *
 _cancel_scope_parent_message_locked (CancelScope *self)
 {
-  const char *format = self->reason == CANCEL_REASON_TIMEOUT ? _("Parent %s timed out")
-                                                             : _("Parent %s was cancelled");
-  const char *hole = strstr (format, "%s");
-  gsize hole_len = 2, len;
+  ParentFormat outside;
+  const ParentFormat *parsed = parent_format_get (self->reason == CANCEL_REASON_TIMEOUT, &outside);
+  gsize len;
   char digits[ID_DIGITS];
   char stack[256];
   TextPart parts[5] = { { NULL, 0 } };
   char *text, *message;
 
-  if (hole == NULL && (hole = strstr (format, "%1$s")) != NULL)
-    hole_len = 4;
-  if (hole == NULL)
-    hole = format + strlen (format), hole_len = 0;
-
   /* Any other '%' (a translation's "%%"): printf's rules, printf's way. */
-  if (strchr (format, '%') != (hole_len > 0 ? hole : NULL) ||
-      strchr (hole + hole_len, '%') != NULL)
+  if (parsed->printf)
     {
       g_autofree char *who = describe_scope (self);
       g_autofree char *formatted =
@@ -210,10 +268,10 @@ _cancel_scope_parent_message_locked (CancelScope *self)
     }
 
   /* Before, “name” or #id, after. */
-  parts[0] = (TextPart) { format, hole - format };
-  if (hole_len > 0)
+  parts[0] = (TextPart) { parsed->format, parsed->head_len };
+  if (parsed->has_hole)
     scope_name_parts (self, parts + 1, digits);
-  parts[4] = (TextPart) { hole + hole_len, strlen (hole + hole_len) };
+  parts[4] = (TextPart) { parsed->tail, strlen (parsed->tail) };
 
   text = join_parts (parts, G_N_ELEMENTS (parts), stack, sizeof stack, &len);
   message = g_ref_string_new_len (text, len);
@@ -333,7 +391,7 @@ _cancel_scope_flip (CancelScope *self)
   g_cancellable_cancel (G_CANCELLABLE (self));
   _cancel_scope_queue_changes (self, CHANGES_CANCELLED);
   cascade_drain (cascade);
-  cascade->draining = FALSE;
+  cascade_stop_draining (cascade);
   g_object_unref (self);
 }
 
@@ -512,7 +570,7 @@ _cancel_scope_cancelled (GCancellable *cancellable)
 
   cascade->draining = TRUE;
   cascade_drain (cascade);
-  cascade->draining = FALSE;
+  cascade_stop_draining (cascade);
 }
 
 /* Reads what the getters report about the cancellation. A scope whose

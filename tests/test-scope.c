@@ -877,7 +877,10 @@ count_notify_cb (GObject    *object,
 /* Translations may write the hole as "%1$s" and a percent sign as "%%":
  * the message, put together without printf, reads as printf would make
  * it. A made-up language "xx", compiled with msgfmt into a temporary
- * folder, is swapped in for the library's domain ("cancelable"). */
+ * folder, is swapped in for the library's domain ("cancelable"). A
+ * cascade keeps the translations it looked up while it runs (one for a
+ * cancelled parent, one for a timed-out one, both used by one chain),
+ * and the next cascade, after the language went back, looks again. */
 static void
 test_cascade_message_translated (void)
 {
@@ -897,6 +900,10 @@ test_cascade_message_translated (void)
   g_autoptr(CancelScope) batch_child = new_private_scope (batch, NULL);
   g_autoptr(CancelScope) unnamed = new_private_scope (NULL, NULL);
   g_autoptr(CancelScope) unnamed_child = new_private_scope (unnamed, NULL);
+  g_autoptr(CancelScope) unnamed_grandchild = new_private_scope (unnamed_child, "Grandchild");
+  g_autoptr(CancelScope) unnamed_great_grandchild = new_private_scope (unnamed_grandchild, NULL);
+  g_autoptr(CancelScope) later = new_private_scope (NULL, "Later");
+  g_autoptr(CancelScope) later_child = new_private_scope (later, NULL);
   g_autofree char *expected = NULL;
   int status;
 
@@ -933,10 +940,16 @@ test_cascade_message_translated (void)
   g_remove (messages);
   g_remove (po_path);
   g_remove (dir);
+  cancel_scope_cancel (later, CANCEL_REASON_TIMEOUT, NULL);
 
   g_assert_cmpstr (cancel_scope_get_message (batch_child), ==, "100% stop: “Batch”");
   expected = g_strdup_printf ("<#%" G_GUINT64_FORMAT "> expired", cancel_scope_get_id (unnamed));
   g_assert_cmpstr (cancel_scope_get_message (unnamed_child), ==, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("100%% stop: #%" G_GUINT64_FORMAT, cancel_scope_get_id (unnamed_child));
+  g_assert_cmpstr (cancel_scope_get_message (unnamed_grandchild), ==, expected);
+  g_assert_cmpstr (cancel_scope_get_message (unnamed_great_grandchild), ==, "100% stop: “Grandchild”");
+  g_assert_cmpstr (cancel_scope_get_message (later_child), ==, "Parent “Later” timed out");
 }
 
 /* g_object_new(), as bindings construct: "parent" links (and inherits a
