@@ -33,7 +33,8 @@ typedef struct
  * drains, it keeps the children's messages as translated: a chain makes
  * one message per link, and looking the translation up was a fifth of a
  * link's cost. They are looked up again by the next drain, so a change of
- * locale between two cancellations is seen. */
+ * language between two outermost cancellations is seen (not one made by
+ * a ::cancelled handler during the drain). */
 typedef struct
 {
   GPtrArray    *pending;
