@@ -344,8 +344,9 @@ report_lateness (const char *name,
   print_row (max, percentile (scope, n, 100) / 1000.0, percentile (bare, n, 100) / 1000.0, "ms late", "");
 }
 
-/* @n timeouts of 1 to @max_ms ms each, on the library's worker (idle or
- * @loaded) and, bare, as GSources on a thread of their own. */
+/* The sizes' timeouts, of 1 to @max_ms ms each, on the library's timer
+ * thread (with its worker thread idle or @loaded) and, bare, as GSources
+ * on a thread of their own. */
 static void
 bench_deadlines (const Sizes *sizes,
                  guint        max_ms,

@@ -54,7 +54,7 @@ typedef struct
   gint       go;        /* atomic */
 } Run;
 
-static guint opt_cancels = 10000;
+static gint opt_cancels = 10000;
 
 static void
 finished_cb (CancelScope  *scope,
@@ -123,15 +123,6 @@ all_seen (gpointer data)
   return g_atomic_int_get ((gint *) data) == 0;
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /* Percentile @p (0-100) of @values, sorted in place, in ms. */
 static double
 percentile_ms (gint64 *values,
@@ -140,7 +131,7 @@ percentile_ms (gint64 *values,
 {
   guint index = (guint) MIN ((double) n - 1, p / 100.0 * n);
 
-  qsort (values, n, sizeof (gint64), compare_gint64);
+  qsort (values, n, sizeof (gint64), test_compare_gint64);
   return values[index] / 1000.0;
 }
 
@@ -227,15 +218,6 @@ print_figures (const char *owner,
     }
 }
 
-static gboolean
-redraw_every_frame (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       user_data)
-{
-  gtk_widget_queue_draw (widget);
-  return G_SOURCE_CONTINUE;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -305,7 +287,7 @@ main (int   argc,
 
   monitor = cancel_gtk_monitor_new (registry);
   gtk_window_set_child (GTK_WINDOW (window), monitor);
-  tick_id = gtk_widget_add_tick_callback (monitor, redraw_every_frame, NULL, NULL);
+  tick_id = gtk_widget_add_tick_callback (monitor, test_redraw_every_frame, NULL, NULL);
   test_run_for (1000);
   scope = measure (FALSE, opt_cancels, clock, &scope_fps);
   bare = measure (TRUE, opt_cancels, clock, &bare_fps);

@@ -298,25 +298,6 @@ on_after_paint (GdkFrameClock *clock,
   stats->paints++;
 }
 
-/* For the capacity phase: the whole monitor is redrawn at every frame. */
-static gboolean
-redraw_every_frame (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       user_data)
-{
-  gtk_widget_queue_draw (widget);
-  return G_SOURCE_CONTINUE;
-}
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 static double
 percentile_ms (GArray *sorted,
                double  p)
@@ -542,7 +523,7 @@ main (int   argc,
      * whole monitor, with the same load. */
     {
       Stats capacity = { 0, };
-      guint tick_id = gtk_widget_add_tick_callback (monitor, redraw_every_frame, NULL, NULL);
+      guint tick_id = gtk_widget_add_tick_callback (monitor, test_redraw_every_frame, NULL, NULL);
       gint64 capacity_end = g_get_monotonic_time () + MIN (opt_seconds, 3) * G_USEC_PER_SEC;
 
       g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &capacity);
@@ -599,13 +580,13 @@ main (int   argc,
 
     g_signal_handlers_disconnect_by_func (clock, on_after_paint, &steady);
 
-    g_array_sort (steady.samples, compare_gint64);
+    g_array_sort (steady.samples, test_compare_gint64);
     /* The CPU samples stay in order: the phases refer to them. */
     steady_cpu = g_array_copy (steady.cpu_samples);
-    g_array_sort (steady_cpu, compare_gint64);
-    g_array_sort (burst.samples, compare_gint64);
+    g_array_sort (steady_cpu, test_compare_gint64);
+    g_array_sort (burst.samples, test_compare_gint64);
     burst_cpu = g_array_copy (burst.cpu_samples);
-    g_array_sort (burst_cpu, compare_gint64);
+    g_array_sort (burst_cpu, test_compare_gint64);
 
     g_print ("\nMonitor benchmark: %u live operations, %u worker threads, %u Hz progress each, %s\n\n",
              opt_ops, opt_threads, opt_hz,

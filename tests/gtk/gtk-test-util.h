@@ -211,3 +211,24 @@ test_init_gtk_or_skip (void)
   g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
   return FALSE;
 }
+
+/* For the benchmarks: a tick callback that redraws @widget every frame,
+ * as a busy application does. */
+static inline gboolean
+test_redraw_every_frame (GtkWidget     *widget,
+                         GdkFrameClock *clock,
+                         gpointer       user_data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+/* For sorting gint64 samples (qsort(), g_array_sort()). */
+static inline int
+test_compare_gint64 (gconstpointer a,
+                     gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
