@@ -19,6 +19,7 @@ typedef struct
   guint       max_removed;
   guint       max_added;
   gulong      slow_usec;  /* each emission takes this long, as GTK's rows do */
+  guint       max_emissions_per_iteration;  /* by follower_catch_up() */
 } Follower;
 
 /* Items a view shows: a bound row watches its item (see the mirror). */
@@ -117,10 +118,12 @@ follower_reset_counts (Follower *follower)
 {
   follower->n_emissions = follower->n_removed = follower->n_added = 0;
   follower->max_shown_removed = follower->max_removed = follower->max_added = 0;
+  follower->max_emissions_per_iteration = 0;
 }
 
 /* Runs the default context until the paced mirror caught up; returns
- * how many iterations that took. */
+ * how many iterations that took, and records the most emissions one of
+ * them made. */
 static guint
 follower_catch_up (Follower *follower)
 {
@@ -128,8 +131,12 @@ follower_catch_up (Follower *follower)
 
   while (_cancel_gtk_mirror_is_behind (follower->mirror))
     {
+      guint before = follower->n_emissions;
+
       g_main_context_iteration (NULL, TRUE);
       n++;
+      follower->max_emissions_per_iteration = MAX (follower->max_emissions_per_iteration,
+                                                   follower->n_emissions - before);
     }
 
   return n;
@@ -383,7 +390,11 @@ test_mirror_paced_burst (void)
   /* The 2,900 items nobody shows go in three chunks (the last with four
    * shown ones), 80 of the other 96 shown ones four at a time, then 16. */
   g_assert_cmpuint (follower.n_emissions, ==, 3 + 80 / 4 + 1);
-  g_assert_cmpuint (iterations, ==, follower.n_emissions - 1);
+  /* Each in an iteration of its own, after the first (in the splice). An
+   * iteration may also emit nothing: if the catch-up takes over 250 ms
+   * (a machine that stalls), the overdue timeout checks in one of its own. */
+  g_assert_cmpuint (follower.max_emissions_per_iteration, ==, 1);
+  g_assert_cmpuint (iterations, >=, follower.n_emissions - 1);
 
   follower_clear (&follower);
 }
@@ -457,17 +468,22 @@ test_mirror_paced_starved (void)
   g_autoptr(GPtrArray) keep = g_ptr_array_new ();
   g_autoptr(GObject) late = g_object_new (G_TYPE_OBJECT, NULL);
   Follower follower = { 0, };
+  gint64 spliced;
 
   follower_init (&follower, G_LIST_MODEL (store));
   _cancel_gtk_mirror_set_budget (follower.mirror, 1);
   show_first (store, 50);
 
+  spliced = g_get_monotonic_time ();
   splice_keeping (store, 0, keep, 0);
   g_assert_true (_cancel_gtk_mirror_is_behind (follower.mirror));
 
-  /* No iteration: the idle cannot run. Within 250 ms changes wait... */
+  /* No iteration: the idle cannot run. Within 250 ms changes wait (unless
+   * this thread stalled as long between the two lines: then the append
+   * may rightly apply it whole)... */
   g_list_store_append (store, late);
-  g_assert_true (_cancel_gtk_mirror_is_behind (follower.mirror));
+  if (g_get_monotonic_time () - spliced < 250 * 1000)
+    g_assert_true (_cancel_gtk_mirror_is_behind (follower.mirror));
   g_usleep (300 * 1000);
 
   /* ...past it, the next one is applied at once, whole. */
