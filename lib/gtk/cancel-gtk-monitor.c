@@ -24,6 +24,7 @@
 #include "cancel-gtk-monitor-menus-private.h"
 #include "cancel-gtk-monitor-private.h"
 #include "cancel-gtk-search-private.h"
+#include "cancel-gtk-scroll-bin-private.h"
 #include "cancel-gtk-split-private.h"
 #include "cancel-gtk-stats-private.h"
 #include "cancel-gtk-style-private.h"
@@ -791,6 +792,7 @@ cancel_gtk_monitor_class_init (CancelGtkMonitorClass *klass)
 
   g_type_ensure (CANCEL_GTK_TYPE_CELL);
   g_type_ensure (CANCEL_GTK_TYPE_DETAILS);
+  g_type_ensure (CANCEL_GTK_TYPE_SCROLL_BIN);
   g_type_ensure (CANCEL_GTK_TYPE_SPLIT);
   g_type_ensure (CANCEL_GTK_TYPE_STATS);
   g_type_ensure (CANCEL_GTK_TYPE_TIMELINE);

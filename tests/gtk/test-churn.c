@@ -14,6 +14,7 @@
 
 #include "cancel-gtk-mirror-private.h"
 #include "cancel-gtk-monitor-private.h"
+#include "cancel-gtk-scroll-bin-private.h"
 #include "gtk-test-util.h"
 #include "scope-test-util.h"
 #include "../gtk-known-warnings.h"
@@ -252,6 +253,103 @@ test_churn_idle_sleeps (Fixture       *f,
   g_assert_false (_cancel_gtk_monitor_get_ticking (f->monitor));
 }
 
+typedef struct
+{
+  Fixture       *f;
+  guint          rows;
+  GdkFrameClock *clock;
+  gint64         frame;
+} RowsThenFrame;
+
+/* The live list has @rows rows, and a frame was drawn since. */
+static gboolean
+rows_then_frame (gpointer data)
+{
+  RowsThenFrame *wait = data;
+
+  if (wait->frame < 0)
+    {
+      if (n_rows (wait->f) != wait->rows || _cancel_gtk_mirror_is_behind (live_mirror (wait->f)))
+        return FALSE;
+      wait->frame = gdk_frame_clock_get_frame_counter (wait->clock);
+      gtk_widget_queue_draw (wait->f->window);
+    }
+
+  return gdk_frame_clock_get_frame_counter (wait->clock) > wait->frame;
+}
+
+static void
+wait_rows_then_frame (Fixture *f,
+                      guint    rows)
+{
+  RowsThenFrame wait = { f, rows, gtk_widget_get_frame_clock (f->window), -1 };
+
+  test_wait_for (rows_then_frame, &wait, "the rows, then a frame");
+}
+
+/* Rows come and go at the top of the view, but the window's size is
+ * computed without measuring the ~200 rows the list keeps: the list's
+ * scroll bin measured its scrolled window's height once, when shown, and
+ * answers what the scrolled window would have. */
+static void
+test_churn_rows_not_measured_for_window_size (Fixture       *f,
+                                              gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (_cancel_gtk_monitor_get_live_view (f->monitor));
+  GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *bin = gtk_widget_get_ancestor (view, CANCEL_GTK_TYPE_SCROLL_BIN);
+  int bin_min, bin_nat, min, nat;
+  guint measures, round, i, n = 300;
+
+  g_assert_nonnull (bin);
+  g_assert_true (gtk_widget_get_parent (scrolled) == bin);
+
+  for (i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Operation %u", i);
+
+      test_start_scope (f->registry, f->scopes, NULL, name);
+    }
+  wait_rows_then_frame (f, n);
+  measures = _cancel_gtk_scroll_bin_get_n_height_measures (CANCEL_GTK_SCROLL_BIN (bin));
+  g_assert_cmpuint (measures, >=, 1);
+
+  /* The oldest ten end (the top rows), ten begin: twenty times. */
+  for (round = 0; round < 20; round++)
+    {
+      for (i = 0; i < 10; i++)
+        cancel_scope_end (g_ptr_array_index (f->scopes, round * 10 + i));
+      wait_rows_then_frame (f, n - 10);
+      for (i = 0; i < 10; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("Later %u", round * 10 + i);
+
+          test_start_scope (f->registry, f->scopes, NULL, name);
+        }
+      wait_rows_then_frame (f, n);
+    }
+  g_assert_cmpuint (_cancel_gtk_scroll_bin_get_n_height_measures (CANCEL_GTK_SCROLL_BIN (bin)), ==, measures);
+
+  /* What it answers is what the scrolled window gives. */
+  gtk_widget_measure (bin, GTK_ORIENTATION_VERTICAL, -1, &bin_min, &bin_nat, NULL, NULL);
+  gtk_widget_measure (scrolled, GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (bin_min, ==, min);
+  g_assert_cmpint (bin_nat, ==, nat);
+  gtk_widget_measure (bin, GTK_ORIENTATION_HORIZONTAL, -1, &bin_min, &bin_nat, NULL, NULL);
+  gtk_widget_measure (scrolled, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (bin_min, ==, min);
+  g_assert_cmpint (bin_nat, ==, nat);
+  g_assert_cmpint (gtk_widget_get_height (scrolled), ==, gtk_widget_get_height (bin));
+  g_assert_cmpint (gtk_widget_get_width (scrolled), ==, gtk_widget_get_width (bin));
+
+  /* Shown again (the theme may have changed meanwhile): measured again. */
+  gtk_widget_set_visible (GTK_WIDGET (f->monitor), FALSE);
+  test_run_for (50);
+  gtk_widget_set_visible (GTK_WIDGET (f->monitor), TRUE);
+  wait_rows_then_frame (f, n);
+  g_assert_cmpuint (_cancel_gtk_scroll_bin_get_n_height_measures (CANCEL_GTK_SCROLL_BIN (bin)), ==, measures + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +365,8 @@ main (int   argc,
               fixture_setup, test_churn_cancel_all_in_batches, fixture_teardown);
   g_test_add ("/CancelGtk/Churn/idle-sleeps", Fixture, NULL,
               fixture_setup, test_churn_idle_sleeps, fixture_teardown);
+  g_test_add ("/CancelGtk/Churn/rows-not-measured-for-window-size", Fixture, NULL,
+              fixture_setup, test_churn_rows_not_measured_for_window_size, fixture_teardown);
 
   return g_test_run ();
 }
