@@ -78,10 +78,12 @@ read_line_done (GObject      *source_object,
       !cancel_status_is_final (cancel_scope_get_status (job->scope)))
     {
       guint step = (guint) strtoul (line, NULL, 10);
+      g_autofree char *step_text = _cancel_demo_format_count (step);
+      g_autofree char *steps_text = _cancel_demo_format_count (job->steps);
       g_autofree char *message = NULL;
 
-      /* Translators: "Step 12 of 300" */
-      message = g_strdup_printf (_("Step %u of %u"), step, job->steps);
+      /* Translators: "Step 12 of 100,000" (numbers grouped by the locale) */
+      message = g_strdup_printf (_("Step %s of %s"), step_text, steps_text);
       cancel_scope_report_progress (job->scope,
                                     CLAMP ((double) step / job->steps, 0.0, 1.0),
                                     message);
@@ -128,11 +130,16 @@ wait_done (GObject      *source_object,
   /* The error names the operation and the reason when it was cancelled,
    * the command and its status when it failed. */
   if (cancel_subprocess_wait_finish (job->process, result, &exit_status, &term_signal, &error))
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "Ran %u step",
-                                            "Ran %u steps",
-                                            job->steps),
-                               job->steps);
+    {
+      g_autofree char *steps_text = _cancel_demo_format_count (job->steps);
+
+      /* Translators: %s is a number, grouped by the locale */
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Ran %s step",
+                                              "Ran %s steps",
+                                              job->steps),
+                                 steps_text);
+    }
   else
     summary = describe_exit (job, exit_status, term_signal);
 

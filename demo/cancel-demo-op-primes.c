@@ -101,7 +101,7 @@ primes_thread (CancelScope  *scope,
       for (i = MAX (low, 2); i < high; i++)
         count += segment[i - low];
 
-      so_far = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+      so_far = _cancel_demo_format_count (count);
       /* Translators: %s is a number */
       message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                               "%s prime so far",
@@ -111,7 +111,7 @@ primes_thread (CancelScope  *scope,
       cancel_scope_report_progress (job->scope, (double) high / job->limit, message);
     }
 
-  count_str = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+  count_str = _cancel_demo_format_count (count);
   /* Translators: %s is a number */
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "Found %s prime",

@@ -73,4 +73,8 @@ void _cancel_demo_fill_random       (guint64  *state,
 /* A human-readable "12.0 MiB" */
 char *_cancel_demo_format_size      (guint64   bytes);
 
+/* A count with the locale's digit grouping: "20,000,000,000" in English,
+ * "20.000.000.000" in German, "20000000000" in the C locale. */
+char *_cancel_demo_format_count     (guint64   n);
+
 G_END_DECLS

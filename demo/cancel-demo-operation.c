@@ -197,8 +197,8 @@ cancel_demo_kind_dup_scope_name (CancelDemoKind       kind,
       return g_strdup_printf (_("Download %s over HTTP"), size);
 
     case CANCEL_DEMO_KIND_CONDITION:
-      size = g_strdup_printf ("%" G_GUINT64_FORMAT, sizes->primes_limit);
-      /* Translators: %s is a number, e.g. "20000000000" */
+      size = _cancel_demo_format_count (sizes->primes_limit);
+      /* Translators: %s is a number, e.g. "20,000,000,000" */
       return g_strdup_printf (_("Count primes below %s"), size);
 
     default:
@@ -445,4 +445,11 @@ char *
 _cancel_demo_format_size (guint64 bytes)
 {
   return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+char *
+_cancel_demo_format_count (guint64 n)
+{
+  /* The ' flag (POSIX): LC_NUMERIC's thousands separator. */
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
 }
