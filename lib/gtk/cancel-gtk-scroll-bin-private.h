@@ -14,12 +14,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CancelGtkScrollBin, cancel_gtk_scroll_bin, CANCEL_GTK, SCROLL_BIN, GtkWidget)
 
-/* GTK thread only. Property: "child", a GtkScrolledWindow with a
- * vertical scroll bar (never GTK_POLICY_NEVER) that does not propagate
- * its natural height. */
+/* GTK thread only. Property: "child", a GtkScrolledWindow. Its height is
+ * answered without measuring it while it has a vertical scroll bar (not
+ * GTK_POLICY_NEVER) and does not propagate its natural height; otherwise
+ * the bin measures it every time, as a plain parent would. */
 
 /* How many times the child was measured vertically from above: once per
- * map, not per frame. For the tests. */
+ * map and per change of what its height depends on, not per frame. For
+ * the tests. */
 guint _cancel_gtk_scroll_bin_get_n_height_measures (CancelGtkScrollBin *self);
 
 G_END_DECLS

@@ -13,11 +13,16 @@
  * done, since its scroll bars need it).
  *
  * This bin passes the width through and answers the height the scrolled
- * window gave when last asked: when the bin was mapped, its child set, or
- * the border of the scrolled content changed (a column view's header is
- * that border, and has no height until first allocated). Nothing else
- * that height depends on changes while it is shown, except a theme whose
- * scroll bars have another minimum height: seen at the next map.
+ * window gave when last asked, unless something that height depends on
+ * changed since (HeightInputs, all cheap to read): the border of the
+ * scrolled content (a column view's header, which has no height until
+ * first allocated), the scroll bars' heights (a theme, a hover), the
+ * scrolled window's margin, border and padding, and its properties (a
+ * frame, content heights, policies, overlay scrolling). The frames in
+ * which an overlay scroll bar fades in or out change its height, and
+ * measure. Not covered: a CSS min-height or max-height given to the
+ * scrolled window itself while it is shown (GTK keeps those to itself),
+ * seen at the next map.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -28,16 +33,30 @@
 
 #include "cancel-gtk-scroll-bin-private.h"
 
+/* What a scrolled window's height depends on, besides CSS sizes. */
+typedef struct
+{
+  GtkBorder     content_border;
+  GtkBorder     margin;
+  GtkBorder     border;
+  GtkBorder     padding;
+  int           scrollbar_heights[4];  /* vertical, horizontal: min, nat */
+  int           min_content_height;
+  int           max_content_height;
+  GtkPolicyType policies[2];
+  gboolean      flags[3];              /* has frame, propagates, overlay */
+} HeightInputs;
+
 struct _CancelGtkScrollBin
 {
-  GtkWidget  parent_instance;
+  GtkWidget     parent_instance;
 
-  GtkWidget *child;
-  gboolean   height_known;
-  GtkBorder  border;      /* the content's, when the height was known */
-  int        min_height;
-  int        nat_height;
-  guint      n_height_measures;
+  GtkWidget    *child;
+  gboolean      height_known;
+  HeightInputs  inputs;   /* when the height was measured */
+  int           min_height;
+  int           nat_height;
+  guint         n_height_measures;
 };
 
 G_DEFINE_FINAL_TYPE (CancelGtkScrollBin, cancel_gtk_scroll_bin, GTK_TYPE_WIDGET)
@@ -70,6 +89,44 @@ set_child (CancelGtkScrollBin *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHILD]);
 }
 
+/* GtkStyleContext's getters are the only public way to a widget's CSS
+ * box in GTK 4.8 (deprecated from 4.10, hence the guard). */
+static void
+read_height_inputs (GtkScrolledWindow *scrolled,
+                    HeightInputs      *inputs)
+{
+  GtkWidget *content = gtk_scrolled_window_get_child (scrolled);
+  GtkStyleContext *style;
+
+  memset (inputs, 0, sizeof *inputs);
+  if (content != NULL && GTK_IS_SCROLLABLE (content))
+    gtk_scrollable_get_border (GTK_SCROLLABLE (content), &inputs->content_border);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  style = gtk_widget_get_style_context (GTK_WIDGET (scrolled));
+  gtk_style_context_get_margin (style, &inputs->margin);
+  gtk_style_context_get_border (style, &inputs->border);
+  gtk_style_context_get_padding (style, &inputs->padding);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  inputs->min_content_height = gtk_scrolled_window_get_min_content_height (scrolled);
+  inputs->max_content_height = gtk_scrolled_window_get_max_content_height (scrolled);
+  gtk_scrolled_window_get_policy (scrolled, &inputs->policies[0], &inputs->policies[1]);
+  inputs->flags[0] = gtk_scrolled_window_get_has_frame (scrolled);
+  inputs->flags[1] = gtk_scrolled_window_get_propagate_natural_height (scrolled);
+  inputs->flags[2] = gtk_scrolled_window_get_overlay_scrolling (scrolled);
+
+  /* The scroll bars that count, as gtk_scrolled_window_measure() counts
+   * them (an overlay indicator's size changes as it fades, and does not
+   * count across). GTK caches them: the rows do not resize them. */
+  if (inputs->policies[1] != GTK_POLICY_NEVER && inputs->policies[1] != GTK_POLICY_EXTERNAL)
+    gtk_widget_measure (gtk_scrolled_window_get_vscrollbar (scrolled), GTK_ORIENTATION_VERTICAL, -1,
+                        &inputs->scrollbar_heights[0], &inputs->scrollbar_heights[1], NULL, NULL);
+  if (inputs->policies[0] == GTK_POLICY_ALWAYS && !inputs->flags[2])
+    gtk_widget_measure (gtk_scrolled_window_get_hscrollbar (scrolled), GTK_ORIENTATION_VERTICAL, -1,
+                        &inputs->scrollbar_heights[2], &inputs->scrollbar_heights[3], NULL, NULL);
+}
+
 static void
 cancel_gtk_scroll_bin_measure (GtkWidget      *widget,
                                GtkOrientation  orientation,
@@ -80,8 +137,7 @@ cancel_gtk_scroll_bin_measure (GtkWidget      *widget,
                                int            *natural_baseline)
 {
   CancelGtkScrollBin *self = CANCEL_GTK_SCROLL_BIN (widget);
-  GtkWidget *content;
-  GtkBorder border = { 0, };
+  HeightInputs inputs;
 
   *minimum = *natural = 0;
   if (self->child == NULL || !gtk_widget_get_visible (self->child))
@@ -95,16 +151,17 @@ cancel_gtk_scroll_bin_measure (GtkWidget      *widget,
       return;
     }
 
-  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (self->child));
-  if (content != NULL && GTK_IS_SCROLLABLE (content))
-    gtk_scrollable_get_border (GTK_SCROLLABLE (content), &border);
-
-  if (!self->height_known || memcmp (&border, &self->border, sizeof border) != 0)
+  read_height_inputs (GTK_SCROLLED_WINDOW (self->child), &inputs);
+  /* Where the rows do count (no vertical scroll bar, or the natural
+   * height propagated), always ask. */
+  if (inputs.policies[1] == GTK_POLICY_NEVER || inputs.flags[1])
+    self->height_known = FALSE;
+  if (!self->height_known || memcmp (&inputs, &self->inputs, sizeof inputs) != 0)
     {
       gtk_widget_measure (self->child, orientation, -1, &self->min_height, &self->nat_height,
                           NULL, NULL);
       self->height_known = TRUE;
-      self->border = border;
+      memcpy (&self->inputs, &inputs, sizeof inputs);
       self->n_height_measures++;
     }
   *minimum = self->min_height;
@@ -124,11 +181,23 @@ cancel_gtk_scroll_bin_size_allocate (GtkWidget *widget,
 }
 
 static void
+cancel_gtk_scroll_bin_compute_expand (GtkWidget *widget,
+                                      gboolean  *hexpand,
+                                      gboolean  *vexpand)
+{
+  CancelGtkScrollBin *self = CANCEL_GTK_SCROLL_BIN (widget);
+
+  *hexpand = self->child != NULL && gtk_widget_compute_expand (self->child, GTK_ORIENTATION_HORIZONTAL);
+  *vexpand = self->child != NULL && gtk_widget_compute_expand (self->child, GTK_ORIENTATION_VERTICAL);
+}
+
+static void
 cancel_gtk_scroll_bin_map (GtkWidget *widget)
 {
   CancelGtkScrollBin *self = CANCEL_GTK_SCROLL_BIN (widget);
 
-  /* A theme changed while hidden is seen here. */
+  /* What HeightInputs does not cover (a CSS min-height given to the
+   * scrolled window) is seen when shown again. */
   if (self->height_known)
     {
       self->height_known = FALSE;
@@ -196,6 +265,7 @@ cancel_gtk_scroll_bin_class_init (CancelGtkScrollBinClass *klass)
   widget_class->measure = cancel_gtk_scroll_bin_measure;
   widget_class->size_allocate = cancel_gtk_scroll_bin_size_allocate;
   widget_class->map = cancel_gtk_scroll_bin_map;
+  widget_class->compute_expand = cancel_gtk_scroll_bin_compute_expand;
 
   properties[PROP_CHILD] =
     g_param_spec_object ("child", NULL, NULL, GTK_TYPE_WIDGET,

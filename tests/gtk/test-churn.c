@@ -287,6 +287,20 @@ wait_rows_then_frame (Fixture *f,
   test_wait_for (rows_then_frame, &wait, "the rows, then a frame");
 }
 
+/* The bin answers the height the scrolled window gives, after a frame. */
+static void
+assert_same_height (GtkWidget *bin,
+                    GtkWidget *scrolled)
+{
+  int bin_min, bin_nat, min, nat;
+
+  test_run_for (100);
+  gtk_widget_measure (bin, GTK_ORIENTATION_VERTICAL, -1, &bin_min, &bin_nat, NULL, NULL);
+  gtk_widget_measure (scrolled, GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (bin_min, ==, min);
+  g_assert_cmpint (bin_nat, ==, nat);
+}
+
 /* Rows come and go at the top of the view, but the window's size is
  * computed without measuring the ~200 rows the list keeps: the list's
  * scroll bin measured its scrolled window's height once, when shown, and
@@ -298,11 +312,17 @@ test_churn_rows_not_measured_for_window_size (Fixture       *f,
   GtkWidget *view = GTK_WIDGET (_cancel_gtk_monitor_get_live_view (f->monitor));
   GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
   GtkWidget *bin = gtk_widget_get_ancestor (view, CANCEL_GTK_TYPE_SCROLL_BIN);
+  g_autoptr(GtkCssProvider) padded = gtk_css_provider_new ();
   int bin_min, bin_nat, min, nat;
   guint measures, round, i, n = 300;
 
   g_assert_nonnull (bin);
   g_assert_true (gtk_widget_get_parent (scrolled) == bin);
+  gtk_css_provider_load_from_data (padded, "scrolledwindow.cancel-test-padded { padding-top: 60px; }", -1);
+  /* Scroll bars that stay put: an overlay indicator's height changes
+   * while it fades in and out (seconds after the rows first show), and
+   * the height does depend on it, so each of those frames measures. */
+  gtk_scrolled_window_set_overlay_scrolling (GTK_SCROLLED_WINDOW (scrolled), FALSE);
 
   for (i = 0; i < n; i++)
     {
@@ -310,6 +330,10 @@ test_churn_rows_not_measured_for_window_size (Fixture       *f,
 
       test_start_scope (f->registry, f->scopes, NULL, name);
     }
+  wait_rows_then_frame (f, n);
+  /* The column view's header got its height in that frame's allocation,
+   * after the measure: the next measure sees it (and measures again). */
+  gtk_widget_queue_resize (bin);
   wait_rows_then_frame (f, n);
   measures = _cancel_gtk_scroll_bin_get_n_height_measures (CANCEL_GTK_SCROLL_BIN (bin));
   g_assert_cmpuint (measures, >=, 1);
@@ -342,7 +366,25 @@ test_churn_rows_not_measured_for_window_size (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_height (scrolled), ==, gtk_widget_get_height (bin));
   g_assert_cmpint (gtk_widget_get_width (scrolled), ==, gtk_widget_get_width (bin));
 
-  /* Shown again (the theme may have changed meanwhile): measured again. */
+  /* What the height does depend on, changed while shown, is seen at
+   * once: a frame, CSS padding, a minimum content height. */
+  gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  assert_same_height (bin, scrolled);
+  gtk_style_context_add_provider_for_display (gtk_widget_get_display (bin), GTK_STYLE_PROVIDER (padded),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_widget_add_css_class (scrolled, "cancel-test-padded");
+  assert_same_height (bin, scrolled);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 250);
+  assert_same_height (bin, scrolled);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), -1);
+  gtk_widget_remove_css_class (scrolled, "cancel-test-padded");
+  gtk_style_context_remove_provider_for_display (gtk_widget_get_display (bin), GTK_STYLE_PROVIDER (padded));
+  gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (scrolled), FALSE);
+  assert_same_height (bin, scrolled);
+  measures = _cancel_gtk_scroll_bin_get_n_height_measures (CANCEL_GTK_SCROLL_BIN (bin));
+
+  /* Shown again (a CSS size given to the scrolled window meanwhile is
+   * seen then): measured again. */
   gtk_widget_set_visible (GTK_WIDGET (f->monitor), FALSE);
   test_run_for (50);
   gtk_widget_set_visible (GTK_WIDGET (f->monitor), TRUE);
