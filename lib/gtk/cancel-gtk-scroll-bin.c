@@ -116,13 +116,15 @@ read_height_inputs (GtkScrolledWindow *scrolled,
   inputs->flags[1] = gtk_scrolled_window_get_propagate_natural_height (scrolled);
   inputs->flags[2] = gtk_scrolled_window_get_overlay_scrolling (scrolled);
 
-  /* The scroll bars that count, as gtk_scrolled_window_measure() counts
-   * them (an overlay indicator's size changes as it fades, and does not
-   * count across). GTK caches them: the rows do not resize them. */
+  /* The scroll bars that can count, as gtk_scrolled_window_measure()
+   * counts them: the vertical one unless there is none, the horizontal
+   * one only when always shown (an overlay indicator across changes its
+   * height as it fades, and counts for nothing). GTK caches their sizes:
+   * the rows do not resize them. */
   if (inputs->policies[1] != GTK_POLICY_NEVER && inputs->policies[1] != GTK_POLICY_EXTERNAL)
     gtk_widget_measure (gtk_scrolled_window_get_vscrollbar (scrolled), GTK_ORIENTATION_VERTICAL, -1,
                         &inputs->scrollbar_heights[0], &inputs->scrollbar_heights[1], NULL, NULL);
-  if (inputs->policies[0] == GTK_POLICY_ALWAYS && !inputs->flags[2])
+  if (inputs->policies[0] == GTK_POLICY_ALWAYS)
     gtk_widget_measure (gtk_scrolled_window_get_hscrollbar (scrolled), GTK_ORIENTATION_VERTICAL, -1,
                         &inputs->scrollbar_heights[2], &inputs->scrollbar_heights[3], NULL, NULL);
 }

@@ -287,7 +287,8 @@ wait_rows_then_frame (Fixture *f,
   test_wait_for (rows_then_frame, &wait, "the rows, then a frame");
 }
 
-/* The bin answers the height the scrolled window gives, after a frame. */
+/* Once a change was laid out, the bin answers the height the scrolled
+ * window gives. */
 static void
 assert_same_height (GtkWidget *bin,
                     GtkWidget *scrolled)
@@ -303,7 +304,8 @@ assert_same_height (GtkWidget *bin,
 
 /* Rows come and go at the top of the view, but the window's size is
  * computed without measuring the ~200 rows the list keeps: the list's
- * scroll bin measured its scrolled window's height once, when shown, and
+ * scroll bin measures its scrolled window's height when shown and when
+ * something that height depends on changed, never for the rows, and
  * answers what the scrolled window would have. */
 static void
 test_churn_rows_not_measured_for_window_size (Fixture       *f,
