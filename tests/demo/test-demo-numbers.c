@@ -14,8 +14,6 @@
 
 #include <locale.h>
 
-#include <glib/gstdio.h>
-
 #include "cancel-demo-operation-private.h"
 #include "cancel-demo-workspace.h"
 
@@ -37,29 +35,6 @@ compile_locale (const char *input,
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("localedef -i %s failed (is Debian's locales package installed?): %s", input, err);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir;
-  const char *entry;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_assert_cmpint (g_remove (path), ==, 0);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  g_assert_nonnull (dir);
-  while ((entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, entry, NULL);
-
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_assert_cmpint (g_rmdir (path), ==, 0);
 }
 
 static void
@@ -127,7 +102,8 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (locale_dir);
+  cancel_demo_delete_tree (locale_dir);
+  g_assert_false (g_file_test (locale_dir, G_FILE_TEST_EXISTS));
   g_free (locale_dir);
 
   return status;

@@ -143,18 +143,11 @@ view_has_n_rows (gpointer data)
   return model != NULL && g_list_model_get_n_items (G_LIST_MODEL (model)) >= 4;
 }
 
-typedef struct
-{
-  GtkWidget *window;
-  int        width;
-  int        height;
-} InspectorSize;
-
 /* Its surface has the height asked for, and the width or more. */
 static gboolean
 inspector_has_size (gpointer data)
 {
-  InspectorSize *wanted = data;
+  TestResize *wanted = data;
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (wanted->window));
 
   return gdk_surface_get_height (surface) == wanted->height &&
@@ -184,7 +177,7 @@ save_inspector_screenshots (GtkWidget *inspector,
         {
           const TestSize *size = &test_layout_sizes[i];
           g_autofree char *path = test_screenshot_path ("inspector-monitor", size->width, size->height, dark);
-          InspectorSize wanted = { inspector, size->width, size->height };
+          TestResize wanted = { inspector, size->width, size->height };
 
           /* The Inspector is at least ~900 px wide (its tabs): where it
            * cannot be as narrow as asked, it is as narrow as it can. */
